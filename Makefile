@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# xpmip: build the BPF data plane, its skeletons, the daemon and the tests.
+# `make V=1` shows full commands.
+
+BUILD		?= build
+CLANG		?= clang
+CC		?= gcc
+BPFTOOL		?= bpftool
+ARCH		:= $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+WARN		:= -Wall -Wextra -Werror
+CFLAGS		?= -O2 -g
+USER_CFLAGS	:= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
+		   -Iheaders -Iuser -I$(BUILD)
+BPF_CFLAGS	:= -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) \
+		   -Wno-unused-function -Ivmlinux -Iheaders -Ibpf
+LIBS		:= -lbpf -lelf -lz -lcap-ng -levent -lconfig -lmnl
+
+# BPF: every bpf/<job>.bpf.c becomes an object and a skeleton.
+BPF_SRCS	:= $(wildcard bpf/*.bpf.c)
+BPF_OBJS	:= $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS		:= $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+BPF_HDRS	:= $(wildcard bpf/*.h) $(wildcard headers/*.h)
+
+# Userspace: every user/*.c but the mains goes into libxpmip.a.
+USER_MAINS	:= user/xpmipd.c user/xpmipctl.c
+USER_LIB_SRCS	:= $(filter-out $(USER_MAINS),$(wildcard user/*.c))
+USER_LIB_OBJS	:= $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_LIB_SRCS))
+USER_HDRS	:= $(wildcard user/*.h) $(wildcard headers/*.h)
+LIBXPMIP	:= $(BUILD)/libxpmip.a
+BINS		:= $(patsubst user/%.c,$(BUILD)/%,$(wildcard $(USER_MAINS)))
+
+# Tests: tests/unit/test_*.c (cmocka) and tests/bpf/test_*.c (BPF test-run).
+UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
+UNIT_BINS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+BPFT_SRCS	:= $(wildcard tests/bpf/test_*.c)
+BPFT_BINS	:= $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(BPFT_SRCS))
+TEST_BINS	:= $(UNIT_BINS) $(BPFT_BINS)
+
+# Fuzzers: tests/fuzz/fuzz_<module>.c links user/<module>.c (+ user/log.c),
+# built with clang, libFuzzer, ASan and UBSan.
+FUZZ_SRCS	:= $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS	:= $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CFLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
+		   -fno-sanitize-recover=all $(WARN) -std=gnu11 -D_GNU_SOURCE \
+		   -Iheaders -Iuser
+FUZZ_TIME	?= 60
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all bpf user tests fuzz-build fuzz test bench demo deps clean \
+	format lint vmlinux
+
+all: bpf user tests
+
+bpf: $(BPF_OBJS) $(SKELS)
+user: $(BINS)
+tests: $(TEST_BINS) fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+$(BUILD) $(BUILD)/user $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz:
+	$(Q)mkdir -p $@
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+$(BUILD)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(BUILD)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(LIBXPMIP): $(USER_LIB_OBJS) | $(BUILD)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%: $(BUILD)/user/%.o $(LIBXPMIP)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(USER_CFLAGS) $< $(LIBXPMIP) $(LIBS) -o $@
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIBXPMIP) $(USER_HDRS) \
+		| $(BUILD)/tests/unit
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(USER_CFLAGS) -Itests/lib $< $(LIBXPMIP) -lcmocka $(LIBS) -o $@
+
+$(BUILD)/tests/bpf/%: tests/bpf/%.c $(LIBXPMIP) $(SKELS) $(USER_HDRS) \
+		| $(BUILD)/tests/bpf
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(USER_CFLAGS) -Itests/lib $< $(LIBXPMIP) -lcmocka $(LIBS) -o $@
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c user/%.c user/log.c $(USER_HDRS) \
+		| $(BUILD)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< user/$*.c user/log.c -o $@
+
+deps:
+	$(Q)scripts/deps.sh
+
+test: deps all
+	$(Q)tests/run.sh
+
+fuzz: fuzz-build
+	$(Q)tests/fuzz/run.sh $(FUZZ_TIME)
+
+bench: deps all
+	$(Q)scripts/bench.sh
+
+demo: deps all
+	$(Q)scripts/demo.sh
+
+vmlinux:
+	$(Q)vmlinux/gen.sh
+
+format:
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h' | grep -v vmlinux/)
+
+lint:
+	$(Q)clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h' | grep -v vmlinux/)
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr -Iheaders -Iuser user tests/unit
+
+clean:
+	$(Q)rm -rf $(BUILD)
