@@ -43,7 +43,13 @@ UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 BPFT_SRCS	:= $(wildcard tests/bpf/test_*.c)
 BPFT_BINS	:= $(patsubst tests/bpf/%.c,$(BUILD)/tests/bpf/%,$(BPFT_SRCS))
-TEST_BINS	:= $(UNIT_BINS) $(BPFT_BINS)
+# Helper programs for tests and benchmarks: tests/tools/<x>.c -> build/tools/<x>,
+# tests/bench/<x>.c -> build/bench/<x>, both linked with libxpmip.a.
+TOOL_SRCS	:= $(wildcard tests/tools/*.c)
+TOOL_BINS	:= $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+BENCH_SRCS	:= $(wildcard tests/bench/*.c)
+BENCH_BINS	:= $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+TEST_BINS	:= $(UNIT_BINS) $(BPFT_BINS) $(TOOL_BINS) $(BENCH_BINS)
 
 # Fuzzers: tests/fuzz/fuzz_<module>.c links user/<module>.c (+ user/log.c),
 # built with clang, libFuzzer, ASan and UBSan.
@@ -66,7 +72,8 @@ user: $(BINS)
 tests: $(TEST_BINS) fuzz-build
 fuzz-build: $(FUZZ_BINS)
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz:
+$(BUILD) $(BUILD)/user $(BUILD)/tests/unit $(BUILD)/tests/bpf $(BUILD)/fuzz \
+$(BUILD)/tools $(BUILD)/bench:
 	$(Q)mkdir -p $@
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
@@ -98,6 +105,16 @@ $(BUILD)/tests/bpf/%: tests/bpf/%.c $(LIBXPMIP) $(SKELS) $(USER_HDRS) \
 		| $(BUILD)/tests/bpf
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -Itests/lib $< $(LIBXPMIP) -lcmocka $(LIBS) -o $@
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIBXPMIP) $(SKELS) $(USER_HDRS) \
+		| $(BUILD)/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(USER_CFLAGS) -Itests/lib $< $(LIBXPMIP) $(LIBS) -o $@
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIBXPMIP) $(SKELS) $(USER_HDRS) \
+		| $(BUILD)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(USER_CFLAGS) -Itests/lib $< $(LIBXPMIP) $(LIBS) -o $@
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c user/%.c user/log.c $(USER_HDRS) \
 		| $(BUILD)/fuzz
