@@ -164,8 +164,11 @@ struct mh_msg {
 };
 
 /*
- * Why a message was refused, in the order RFC 6275 §9.2 checks, and what the
- * receiver owes the sender for it.
+ * Why a message was refused, and what the receiver owes the sender for it.
+ * mh_parse checks in the order of RFC 6275 §9.2: truncation, then unknown
+ * MH Type, then Payload Proto, then Header Len; then the options.  Only BU,
+ * BA and BE are known types: Heartbeat and Binding Revocation get
+ * MH_E_UNKNOWN_TYPE so the peer learns from the BE that we lack them.
  */
 enum mh_err {
 	MH_OK = 0,
@@ -174,6 +177,7 @@ enum mh_err {
 	MH_E_HDR_LEN,		/* below the type's minimum: Param. Problem */
 	MH_E_UNKNOWN_TYPE,	/* Binding Error status 2 */
 	MH_E_OPTION,		/* option runs past the end or bad length */
+	MH_E_TOO_MANY_HNP,	/* more than MH_MAX_HNP HNP options */
 };
 
 struct mh_parse_err {
@@ -196,6 +200,13 @@ int mh_parse(const uint8_t *buf, size_t len, struct mh_msg *msg,
  * length written, or -ENOSPC / -EINVAL.
  */
 int mh_build(const struct mh_msg *msg, uint8_t *buf, size_t size);
+
+/*
+ * true when a and b carry the same message: the fixed fields, and for each
+ * option the same presence and, when present, the same value (bytes beyond
+ * mn_id_len, ll_id_len and n_hnp are not compared).
+ */
+bool mh_msg_equal(const struct mh_msg *a, const struct mh_msg *b);
 
 /* Fill in the MH checksum (RFC 6275 §6.1.1) for the given IPv6 addresses. */
 void mh_set_checksum(uint8_t *buf, size_t len, const struct in6_addr *src,
