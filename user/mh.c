@@ -11,17 +11,17 @@
 
 #include "mh.h"
 
-#define MH_HDR_LEN	6	/* Payload Proto .. Checksum */
-#define MH_BU_FIXED	12	/* options start here in a BU and a BA */
-#define MH_BE_FIXED	24	/* and here in a BE */
+#define MH_HDR_LEN  6  /* Payload Proto .. Checksum */
+#define MH_BU_FIXED 12 /* options start here in a BU and a BA */
+#define MH_BE_FIXED 24 /* and here in a BE */
 
 /* fixed option data lengths (RFC 6275 §6.2.4, RFC 5213 §8.3-8.8) */
-#define OPT_LEN_BRA	2
-#define OPT_LEN_HNP	18
-#define OPT_LEN_HI	2
-#define OPT_LEN_ATT	2
-#define OPT_LEN_LLA	16
-#define OPT_LEN_TS	8
+#define OPT_LEN_BRA 2
+#define OPT_LEN_HNP 18
+#define OPT_LEN_HI  2
+#define OPT_LEN_ATT 2
+#define OPT_LEN_LLA 16
+#define OPT_LEN_TS  8
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -93,8 +93,8 @@ static int parse_fail(struct mh_parse_err *err, enum mh_err code,
  * data, len bytes, is known to lie inside the message.  Returns 0, or the
  * enum mh_err that refuses it.
  */
-static enum mh_err parse_option(uint8_t type, const uint8_t *data,
-				uint8_t len, struct mh_opts *o)
+static enum mh_err parse_option(uint8_t type, const uint8_t *data, uint8_t len,
+				struct mh_opts *o)
 {
 	switch (type) {
 	case MH_OPT_BRA:
@@ -374,7 +374,7 @@ static int put_options(struct mh_writer *w, const struct mh_opts *o)
 
 int mh_build(const struct mh_msg *msg, uint8_t *buf, size_t size)
 {
-	struct mh_writer w = { .buf = buf, .size = size, .off = 0 };
+	struct mh_writer w = {.buf = buf, .size = size, .off = 0};
 	const struct mh_opts *o = &msg->opts;
 	size_t fixed;
 	int ret;
@@ -443,10 +443,9 @@ static bool mh_opts_equal(const struct mh_opts *a, const struct mh_opts *b)
 	    a->has_timestamp != b->has_timestamp ||
 	    a->has_refresh != b->has_refresh)
 		return false;
-	if (a->has_mn_id &&
-	    (a->mn_id_subtype != b->mn_id_subtype ||
-	     a->mn_id_len != b->mn_id_len ||
-	     memcmp(a->mn_id, b->mn_id, a->mn_id_len)))
+	if (a->has_mn_id && (a->mn_id_subtype != b->mn_id_subtype ||
+			     a->mn_id_len != b->mn_id_len ||
+			     memcmp(a->mn_id, b->mn_id, a->mn_id_len)))
 		return false;
 	if (a->n_hnp > MH_MAX_HNP)
 		return false;
@@ -515,7 +514,7 @@ bool mh_checksum_ok(const uint8_t *buf, size_t len, const struct in6_addr *src,
 	return mh_csum(buf, len, src, dst) == 0xffff;
 }
 
-#define NSEC_PER_SEC	1000000000ULL
+#define NSEC_PER_SEC 1000000000ULL
 
 /* RFC 5213 §8.8: 48 bits of seconds since 1970, 16 bits of 1/65536 s */
 uint64_t mh_timestamp_from_ns(uint64_t ns)
@@ -527,7 +526,8 @@ uint64_t mh_timestamp_from_ns(uint64_t ns)
 
 uint64_t mh_timestamp_to_ns(uint64_t ts)
 {
-	return (ts >> 16) * NSEC_PER_SEC + (((ts & 0xffff) * NSEC_PER_SEC) >> 16);
+	return (ts >> 16) * NSEC_PER_SEC +
+	       (((ts & 0xffff) * NSEC_PER_SEC) >> 16);
 }
 
 const char *mh_status_str(uint8_t status)

@@ -20,10 +20,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct in6_addr src = { .s6_addr = { 0x20, 0x01, 0x0d,
-		0xb8, 0xa, [15] = 1 } };
-	static const struct in6_addr dst = { .s6_addr = { 0x20, 0x01, 0x0d,
-		0xb8, 0xb, [15] = 1 } };
+	static const struct in6_addr src = {
+	    .s6_addr = {0x20, 0x01, 0x0d, 0xb8, 0xa, [15] = 1}};
+	static const struct in6_addr dst = {
+	    .s6_addr = {0x20, 0x01, 0x0d, 0xb8, 0xb, [15] = 1}};
 	uint8_t buf[MH_MAX_LEN], again[MH_MAX_LEN];
 	struct mh_parse_err err;
 	struct mh_msg m, m2;

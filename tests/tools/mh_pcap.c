@@ -22,8 +22,8 @@
 
 #include "mh.h"
 
-#define ETH_HLEN	14
-#define IP6_HLEN	40
+#define ETH_HLEN 14
+#define IP6_HLEN 40
 
 struct kind {
 	const char *name;
@@ -34,7 +34,7 @@ static struct in6_addr mag_addr, lma_addr;
 
 static void fill_pbu(struct mh_msg *m, uint16_t seq)
 {
-	static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x01 };
+	static const uint8_t mac[6] = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x01};
 	const char *nai = "mn1@example.com";
 
 	memset(m, 0, sizeof(*m));
@@ -83,13 +83,21 @@ static void fill_pba(struct mh_msg *m, const struct mh_msg *pbu, uint8_t st)
 static size_t make_kinds(struct kind *k, size_t max)
 {
 	static const uint8_t rejects[] = {
-		MH_ST_REASON_UNSPECIFIED, MH_ST_ADMIN_PROHIBITED,
-		MH_ST_INSUFFICIENT_RESOURCES, MH_ST_SEQ_OUT_OF_WINDOW,
-		MH_ST_PROXY_REG_NOT_ENABLED, MH_ST_NOT_LMA_FOR_THIS_MN,
-		MH_ST_MAG_NOT_AUTHORIZED, MH_ST_NOT_AUTHORIZED_FOR_HNP,
-		MH_ST_TIMESTAMP_MISMATCH, MH_ST_TIMESTAMP_LOWER,
-		MH_ST_MISSING_HNP, MH_ST_BCE_PBU_PREFIX_MISMATCH,
-		MH_ST_MISSING_MN_ID, MH_ST_MISSING_HI, MH_ST_MISSING_ATT,
+	    MH_ST_REASON_UNSPECIFIED,
+	    MH_ST_ADMIN_PROHIBITED,
+	    MH_ST_INSUFFICIENT_RESOURCES,
+	    MH_ST_SEQ_OUT_OF_WINDOW,
+	    MH_ST_PROXY_REG_NOT_ENABLED,
+	    MH_ST_NOT_LMA_FOR_THIS_MN,
+	    MH_ST_MAG_NOT_AUTHORIZED,
+	    MH_ST_NOT_AUTHORIZED_FOR_HNP,
+	    MH_ST_TIMESTAMP_MISMATCH,
+	    MH_ST_TIMESTAMP_LOWER,
+	    MH_ST_MISSING_HNP,
+	    MH_ST_BCE_PBU_PREFIX_MISMATCH,
+	    MH_ST_MISSING_MN_ID,
+	    MH_ST_MISSING_HI,
+	    MH_ST_MISSING_ATT,
 	};
 	struct mh_msg pbu;
 	size_t n = 0, i;
@@ -103,7 +111,7 @@ static size_t make_kinds(struct kind *k, size_t max)
 
 	fill_pbu(&pbu, 2);
 	pbu.opts.has_ll_id = false;
-	pbu.opts.has_lla = true;	/* ALL_ZERO: LMA supplies it */
+	pbu.opts.has_lla = true; /* ALL_ZERO: LMA supplies it */
 	pbu.opts.att = MH_ATT_80211;
 	pbu.opts.hi = MH_HI_UNKNOWN;
 	k[n].name = "pbu-initial-lla";
@@ -193,12 +201,12 @@ static int write_all(FILE *f, const void *p, size_t len)
 
 static void put32(uint8_t *p, uint32_t v)
 {
-	memcpy(p, &v, 4);	/* pcap headers are in the writer's order */
+	memcpy(p, &v, 4); /* pcap headers are in the writer's order */
 }
 
 static int pcap_open(FILE *f)
 {
-	uint8_t h[24] = { 0 };
+	uint8_t h[24] = {0};
 	uint16_t v;
 
 	put32(h, 0xa1b2c3d4);
@@ -207,19 +215,18 @@ static int pcap_open(FILE *f)
 	v = 4;
 	memcpy(h + 6, &v, 2);
 	put32(h + 16, 65535);
-	put32(h + 20, 1);	/* LINKTYPE_ETHERNET */
+	put32(h + 20, 1); /* LINKTYPE_ETHERNET */
 	return write_all(f, h, sizeof(h));
 }
 
 /* One Ethernet frame: IPv6 from src to dst, Next Header 135, then mh. */
 static int pcap_write(FILE *f, unsigned int i, const struct in6_addr *src,
-		      const struct in6_addr *dst, const uint8_t *mh,
-		      size_t len)
+		      const struct in6_addr *dst, const uint8_t *mh, size_t len)
 {
 	static const uint8_t eth[ETH_HLEN] = {
-		0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x86, 0xdd,
+	    0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x86, 0xdd,
 	};
-	uint8_t rec[16], ip6[IP6_HLEN] = { 0x60 };
+	uint8_t rec[16], ip6[IP6_HLEN] = {0x60};
 	int ret;
 
 	put32(rec, 1700000000 + i);
@@ -287,7 +294,8 @@ static void print_expected(const struct mh_msg *m, const uint8_t *buf)
 	printf("|");
 	if (ba)
 		printf("%u", m->lifetime);
-	printf("|%.*s|", o->has_mn_id ? o->mn_id_len : 0, (const char *)o->mn_id);
+	printf("|%.*s|", o->has_mn_id ? o->mn_id_len : 0,
+	       (const char *)o->mn_id);
 	for (i = 0; i < o->n_hnp; i++)
 		printf("%s%s", i ? "," : "",
 		       inet_ntop(AF_INET6, &o->hnp[i].prefix, a, sizeof(a)));
@@ -303,12 +311,13 @@ static void print_expected(const struct mh_msg *m, const uint8_t *buf)
 	printf("|");
 	for (i = 0; o->has_ll_id && i < o->ll_id_len; i++)
 		printf("%02x", o->ll_id[i]);
-	printf("|%s|", o->has_lla ? inet_ntop(AF_INET6, &o->lla, a, sizeof(a))
-				  : "");
+	printf("|%s|",
+	       o->has_lla ? inet_ntop(AF_INET6, &o->lla, a, sizeof(a)) : "");
 	if (o->has_refresh)
 		printf("%u", o->refresh);
-	printf("|%s|", m->type == MH_TYPE_BE ?
-		       inet_ntop(AF_INET6, &m->be_hoa, a, sizeof(a)) : "");
+	printf("|%s|", m->type == MH_TYPE_BE
+			   ? inet_ntop(AF_INET6, &m->be_hoa, a, sizeof(a))
+			   : "");
 	if (o->has_timestamp) {
 		/* RFC 5213 §8.8: 48-bit seconds since 1970, 1/65536 s */
 		time_t sec = (time_t)(o->timestamp >> 16);
@@ -360,7 +369,7 @@ static int write_broken(FILE *f, const char *how)
 	if (n < 0)
 		return n;
 	if (!strcmp(how, "bad-len")) {
-		buf[1] += 2;	/* Header Len past the packet's end */
+		buf[1] += 2; /* Header Len past the packet's end */
 		mh_set_checksum(buf, (size_t)n, s, d);
 	} else if (!strcmp(how, "bad-csum")) {
 		buf[5] ^= 0x5a;

@@ -15,7 +15,7 @@
 
 #include "mh.h"
 
-static const uint8_t mac1[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x01 };
+static const uint8_t mac1[6] = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x01};
 
 static void addr(struct in6_addr *a, const char *s)
 {
@@ -51,6 +51,7 @@ static void worked_pbu(struct mh_msg *m)
 	memcpy(m->opts.ll_id, mac1, 6);
 }
 
+/* clang-format off */
 static const uint8_t worked_pbu_bytes[88] = {
 	/* 0: Payload Proto 59, Header Len 10, MH Type 5, Reserved */
 	0x3b, 10, 5, 0,
@@ -76,6 +77,7 @@ static const uint8_t worked_pbu_bytes[88] = {
 	/* 86: PadN to 88 */
 	0x01, 0,
 };
+/* clang-format on */
 
 /* RFC 5213 §2.5 of the digest: the worked initial PBU, 88 bytes, HL 10 */
 static void test_rfc5213_8_1_worked_initial_pbu_build(void **state)
@@ -130,14 +132,18 @@ static void test_rfc5213_8_1_worked_initial_pbu_parse(void **state)
 /* RFC 6275 §6.1.7: a BU without options carries 4 bytes of padding */
 static void test_rfc6275_6_1_7_bu_without_options(void **state)
 {
+	/* clang-format off */
 	static const uint8_t want[16] = {
 		0x3b, 1, 5, 0, 0, 0, 0xff, 0xfe,
 		0x82, 0x00, 0x00, 0x00, 0x01, 2, 0, 0,
 	};
+	/* clang-format on */
 	uint8_t buf[64];
 	struct mh_msg m = {
-		.type = MH_TYPE_BU, .seq = 0xfffe,
-		.flags = MH_BU_F_A | MH_BU_F_P, .lifetime = 0,
+	    .type = MH_TYPE_BU,
+	    .seq = 0xfffe,
+	    .flags = MH_BU_F_A | MH_BU_F_P,
+	    .lifetime = 0,
 	};
 
 	(void)state;
@@ -148,15 +154,20 @@ static void test_rfc6275_6_1_7_bu_without_options(void **state)
 /* RFC 6275 §6.1.8: a BA without options, P flag from RFC 5213 §8.2 */
 static void test_rfc6275_6_1_8_ba_without_options(void **state)
 {
+	/* clang-format off */
 	static const uint8_t want[16] = {
 		0x3b, 1, 6, 0, 0, 0, 128, 0x20,
 		0x00, 0x07, 0x00, 0x00, 0x01, 2, 0, 0,
 	};
+	/* clang-format on */
 	uint8_t buf[64];
 	struct mh_msg m = {
-		.type = MH_TYPE_BA, .status = MH_ST_REASON_UNSPECIFIED,
-		.flags = MH_BA_F_P, .seq = 7,
-	}, p;
+	    .type = MH_TYPE_BA,
+	    .status = MH_ST_REASON_UNSPECIFIED,
+	    .flags = MH_BA_F_P,
+	    .seq = 7,
+	};
+	struct mh_msg p;
 
 	(void)state;
 	assert_int_equal(mh_build(&m, buf, sizeof(buf)), 16);
@@ -170,6 +181,7 @@ static void test_rfc6275_6_1_8_ba_without_options(void **state)
 /* RFC 5213 §8.2, §5.3.6: an accepted PBA echoing MN-ID, HNP, HI, ATT, TS */
 static void test_rfc5213_8_2_pba_accepted_layout(void **state)
 {
+	/* clang-format off */
 	static const uint8_t want[80] = {
 		0x3b, 9, 6, 0, 0, 0, 0, 0x20,
 		0x12, 0x34, 0x00, 0x96,
@@ -186,6 +198,7 @@ static void test_rfc5213_8_2_pba_accepted_layout(void **state)
 		/* 76: PadN to 80 */
 		0x01, 2, 0, 0,
 	};
+	/* clang-format on */
 	uint8_t buf[MH_MAX_LEN];
 	struct mh_msg m, p;
 
@@ -211,6 +224,7 @@ static void test_rfc5213_8_2_pba_accepted_layout(void **state)
  */
 static void test_rfc5213_5_3_1_pba_rejected_empty_mn_id(void **state)
 {
+	/* clang-format off */
 	static const uint8_t want[48] = {
 		0x3b, 5, 6, 0, 0, 0, 160, 0x20,
 		0x00, 0x09, 0x00, 0x00,
@@ -221,11 +235,15 @@ static void test_rfc5213_5_3_1_pba_rejected_empty_mn_id(void **state)
 		/* 40: HI 0, ATT 0 (absent in the PBU); 48 needs no padding */
 		0x17, 2, 0, 0, 0x18, 2, 0, 0,
 	};
+	/* clang-format on */
 	uint8_t buf[MH_MAX_LEN];
 	struct mh_msg m = {
-		.type = MH_TYPE_BA, .status = MH_ST_MISSING_MN_ID,
-		.flags = MH_BA_F_P, .seq = 9,
-	}, p;
+	    .type = MH_TYPE_BA,
+	    .status = MH_ST_MISSING_MN_ID,
+	    .flags = MH_BA_F_P,
+	    .seq = 9,
+	};
+	struct mh_msg p;
 
 	(void)state;
 	m.opts.has_mn_id = true;
@@ -244,14 +262,18 @@ static void test_rfc5213_5_3_1_pba_rejected_empty_mn_id(void **state)
 /* RFC 6275 §6.1.9: Binding Error, Header Len 2, status 2, HoA :: */
 static void test_rfc6275_6_1_9_binding_error(void **state)
 {
+	/* clang-format off */
 	static const uint8_t want[24] = {
 		0x3b, 2, 7, 0, 0, 0, 2, 0,
 		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x42,
 	};
+	/* clang-format on */
 	uint8_t buf[64];
 	struct mh_msg m = {
-		.type = MH_TYPE_BE, .status = MH_BE_UNKNOWN_MH_TYPE,
-	}, p;
+	    .type = MH_TYPE_BE,
+	    .status = MH_BE_UNKNOWN_MH_TYPE,
+	};
+	struct mh_msg p;
 
 	(void)state;
 	addr(&m.be_hoa, "2001:db8::42");
@@ -279,7 +301,8 @@ static void check_layout(const uint8_t *b, int n, size_t first)
 		uint8_t t = b[off];
 
 		if (t == MH_OPT_PAD1 || t == MH_OPT_PADN) {
-			size_t l = t == MH_OPT_PAD1 ? 1 : 2 + (size_t)b[off + 1];
+			size_t l =
+			    t == MH_OPT_PAD1 ? 1 : 2 + (size_t)b[off + 1];
 			size_t i;
 
 			/* PadN never used for one byte, Pad1 never doubled */
@@ -293,11 +316,26 @@ static void check_layout(const uint8_t *b, int n, size_t first)
 			continue;
 		}
 		switch (t) {
-		case MH_OPT_HNP: x = 8; y = 4; break;
-		case MH_OPT_TIMESTAMP: x = 8; y = 2; break;
-		case MH_OPT_LLA: x = 8; y = 6; break;
-		case MH_OPT_BRA: x = 2; y = 0; break;
-		default: x = 1; y = 0; break;
+		case MH_OPT_HNP:
+			x = 8;
+			y = 4;
+			break;
+		case MH_OPT_TIMESTAMP:
+			x = 8;
+			y = 2;
+			break;
+		case MH_OPT_LLA:
+			x = 8;
+			y = 6;
+			break;
+		case MH_OPT_BRA:
+			x = 2;
+			y = 0;
+			break;
+		default:
+			x = 1;
+			y = 0;
+			break;
 		}
 		assert_int_equal(off % x, y);
 		/* padding only where the alignment needs it, never more */
@@ -353,7 +391,7 @@ static void test_rfc6275_6_2_alignment_all_options(void **state)
 static void test_rfc6275_6_2_alignment_after_be_fixed_part(void **state)
 {
 	uint8_t buf[MH_MAX_LEN];
-	struct mh_msg m = { .type = MH_TYPE_BE, .status = 1 }, p;
+	struct mh_msg m = {.type = MH_TYPE_BE, .status = 1}, p;
 	int n;
 
 	(void)state;
@@ -379,7 +417,7 @@ static void test_rfc5213_6_9_1_round_trips(void **state)
 	for (i = 0; i < 6; i++) {
 		worked_pbu(&m);
 		switch (i) {
-		case 1:	/* re-registration: assigned prefixes, HI 5 */
+		case 1: /* re-registration: assigned prefixes, HI 5 */
 			m.opts.n_hnp = 3;
 			addr(&m.opts.hnp[0].prefix, "2001:db8:1:1::");
 			addr(&m.opts.hnp[1].prefix, "2001:db8:1:2::");
@@ -388,11 +426,11 @@ static void test_rfc5213_6_9_1_round_trips(void **state)
 			m.opts.hnp[2].plen = 48;
 			m.opts.hi = MH_HI_NOT_CHANGED;
 			break;
-		case 2:	/* de-registration */
+		case 2: /* de-registration */
 			m.lifetime = 0;
 			m.opts.hi = MH_HI_UNKNOWN;
 			break;
-		case 3:	/* MH_MAX_HNP prefixes and a full-size MN-ID */
+		case 3: /* MH_MAX_HNP prefixes and a full-size MN-ID */
 			m.opts.n_hnp = MH_MAX_HNP;
 			m.opts.hnp[7].plen = 128;
 			m.opts.mn_id_len = MH_MN_ID_MAX;
@@ -400,7 +438,7 @@ static void test_rfc5213_6_9_1_round_trips(void **state)
 			m.opts.ll_id_len = MH_LL_ID_MAX;
 			memset(m.opts.ll_id, 0xee, MH_LL_ID_MAX);
 			break;
-		case 4:	/* a PBA with refresh advice and LLA */
+		case 4: /* a PBA with refresh advice and LLA */
 			m.type = MH_TYPE_BA;
 			m.flags = MH_BA_F_P;
 			m.status = MH_ST_TIMESTAMP_MISMATCH;
@@ -409,7 +447,7 @@ static void test_rfc5213_6_9_1_round_trips(void **state)
 			m.opts.has_lla = true;
 			addr(&m.opts.lla, "fe80::5e:10ff:fe00:1");
 			break;
-		case 5:	/* reserved flag bits survive */
+		case 5: /* reserved flag bits survive */
 			m.flags = 0xffff;
 			break;
 		}
@@ -435,22 +473,22 @@ static void expect_err(const uint8_t *b, size_t len, enum mh_err code,
 /* RFC 6275 §9.2: a message shorter than 8 or than its Header Len */
 static void test_rfc6275_9_2_truncated(void **state)
 {
-	uint8_t b[16] = { 0x3b, 1, 5, 0, 0, 0, 0, 1, 0x82, 0, 0, 1, 1, 2, 0, 0 };
+	uint8_t b[16] = {0x3b, 1, 5, 0, 0, 0, 0, 1, 0x82, 0, 0, 1, 1, 2, 0, 0};
 
 	(void)state;
 	expect_err(b, 0, MH_E_TRUNCATED, 0);
 	expect_err(b, 7, MH_E_TRUNCATED, 0);
 	expect_err(b, 8, MH_E_TRUNCATED, 1);
 	expect_err(b, 15, MH_E_TRUNCATED, 1);
-	assert_int_equal(mh_parse(b, 16, &(struct mh_msg){ 0 }, NULL), 0);
+	assert_int_equal(mh_parse(b, 16, &(struct mh_msg){0}, NULL), 0);
 	/* no err pointer is fine */
-	assert_int_equal(mh_parse(b, 3, &(struct mh_msg){ 0 }, NULL), -EBADMSG);
+	assert_int_equal(mh_parse(b, 3, &(struct mh_msg){0}, NULL), -EBADMSG);
 }
 
 /* RFC 6275 §9.2: Payload Proto other than 59 -> Parameter Problem, ptr 0 */
 static void test_rfc6275_9_2_payload_proto(void **state)
 {
-	uint8_t b[16] = { 6, 1, 5, 0, 0, 0, 0, 1, 0x82, 0, 0, 1, 1, 2, 0, 0 };
+	uint8_t b[16] = {6, 1, 5, 0, 0, 0, 0, 1, 0x82, 0, 0, 1, 1, 2, 0, 0};
 
 	(void)state;
 	expect_err(b, 16, MH_E_PAYLOAD_PROTO, 0);
@@ -461,9 +499,9 @@ static void test_rfc6275_9_2_payload_proto(void **state)
 /* RFC 6275 §9.2: Header Len below the type's minimum -> ptr 1 */
 static void test_rfc6275_9_2_header_len_below_minimum(void **state)
 {
-	uint8_t bu[8] = { 0x3b, 0, 5, 0, 0, 0, 0, 1 };
-	uint8_t ba[8] = { 0x3b, 0, 6, 0, 0, 0, 0, 0 };
-	uint8_t be[16] = { 0x3b, 1, 7, 0, 0, 0, 2, 0 };
+	uint8_t bu[8] = {0x3b, 0, 5, 0, 0, 0, 0, 1};
+	uint8_t ba[8] = {0x3b, 0, 6, 0, 0, 0, 0, 0};
+	uint8_t be[16] = {0x3b, 1, 7, 0, 0, 0, 2, 0};
 
 	(void)state;
 	expect_err(bu, 8, MH_E_HDR_LEN, 1);
@@ -479,11 +517,13 @@ static void test_rfc6275_9_2_header_len_below_minimum(void **state)
  */
 static void test_rfc6275_9_2_unknown_type(void **state)
 {
-	uint8_t b[16] = { 0x3b, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0 };
+	uint8_t b[16] = {0x3b, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0};
+	/* clang-format off */
 	static const uint8_t types[] = {
 		MH_TYPE_BRR, 1, 2, 3, 4, 8, MH_TYPE_HEARTBEAT, MH_TYPE_BRI,
 		255,
 	};
+	/* clang-format on */
 	unsigned int i;
 
 	(void)state;
@@ -499,11 +539,13 @@ static void test_rfc6275_9_2_unknown_type(void **state)
 /* RFC 6275 §6.2.1: unknown options are skipped, later ones still read */
 static void test_rfc6275_6_2_1_unknown_option_skipped(void **state)
 {
+	/* clang-format off */
 	static const uint8_t b[24] = {
 		0x3b, 2, 5, 0, 0, 0, 0, 1, 0x82, 0, 0, 1,
 		/* 12: GRE Key (33), Len 6; 20: HI */
 		33, 6, 0, 0, 0xde, 0xad, 0xbe, 0xef, 0x17, 2, 0, 4,
 	};
+	/* clang-format on */
 	struct mh_msg m;
 
 	(void)state;
@@ -515,10 +557,12 @@ static void test_rfc6275_6_2_1_unknown_option_skipped(void **state)
 /* RFC 6275 §6.2.1: an option whose length runs past the MH is refused */
 static void test_rfc6275_6_2_1_option_past_end(void **state)
 {
+	/* clang-format off */
 	uint8_t b[24] = {
 		0x3b, 2, 5, 0, 0, 0, 0, 1, 0x82, 0, 0, 1,
 		0x17, 2, 0, 4, 0x01, 2, 0, 0, 0, 0, 0, 0,
 	};
+	/* clang-format on */
 
 	(void)state;
 	/* PadN at 20 claims 4 data bytes where 2 are left */
@@ -534,7 +578,7 @@ static void test_rfc6275_6_2_1_option_past_end(void **state)
 	expect_err(b, 24, MH_E_OPTION, 23);
 	/* bytes after Header Len are not options: cut HL to 1 */
 	b[1] = 1;
-	assert_int_equal(mh_parse(b, 24, &(struct mh_msg){ 0 }, NULL), 0);
+	assert_int_equal(mh_parse(b, 24, &(struct mh_msg){0}, NULL), 0);
 }
 
 /* RFC 5213 §8.3-8.8, RFC 6275 §6.2.4: wrong fixed lengths are refused */
@@ -543,12 +587,21 @@ static void test_rfc5213_8_option_wrong_length(void **state)
 	static const struct {
 		uint8_t type, len;
 	} bad[] = {
-		{ MH_OPT_HNP, 17 }, { MH_OPT_HNP, 19 }, { MH_OPT_HI, 1 },
-		{ MH_OPT_HI, 3 }, { MH_OPT_ATT, 0 }, { MH_OPT_ATT, 4 },
-		{ MH_OPT_LLA, 15 }, { MH_OPT_LLA, 17 },
-		{ MH_OPT_TIMESTAMP, 7 }, { MH_OPT_TIMESTAMP, 9 },
-		{ MH_OPT_BRA, 1 }, { MH_OPT_BRA, 3 }, { MH_OPT_MN_ID, 0 },
-		{ MH_OPT_LL_ID, 1 }, { MH_OPT_LL_ID, 2 + MH_LL_ID_MAX + 1 },
+	    {MH_OPT_HNP, 17},
+	    {MH_OPT_HNP, 19},
+	    {MH_OPT_HI, 1},
+	    {MH_OPT_HI, 3},
+	    {MH_OPT_ATT, 0},
+	    {MH_OPT_ATT, 4},
+	    {MH_OPT_LLA, 15},
+	    {MH_OPT_LLA, 17},
+	    {MH_OPT_TIMESTAMP, 7},
+	    {MH_OPT_TIMESTAMP, 9},
+	    {MH_OPT_BRA, 1},
+	    {MH_OPT_BRA, 3},
+	    {MH_OPT_MN_ID, 0},
+	    {MH_OPT_LL_ID, 1},
+	    {MH_OPT_LL_ID, 2 + MH_LL_ID_MAX + 1},
 	};
 	uint8_t b[48];
 	unsigned int i;
@@ -571,10 +624,12 @@ static void test_rfc5213_8_option_wrong_length(void **state)
 /* RFC 5213 §8.1: options other than HNP appear at most once */
 static void test_rfc5213_8_1_duplicate_option(void **state)
 {
+	/* clang-format off */
 	static const uint8_t b[24] = {
 		0x3b, 2, 5, 0, 0, 0, 0, 1, 0x82, 0, 0, 1,
 		0x17, 2, 0, 4, 0x17, 2, 0, 1, 0x01, 2, 0, 0,
 	};
+	/* clang-format on */
 
 	(void)state;
 	expect_err(b, 24, MH_E_OPTION, 16);
@@ -647,8 +702,10 @@ static void test_mh_build_bounds(void **state)
  */
 static void test_rfc6275_6_1_1_checksum(void **state)
 {
+	/* clang-format off */
 	uint8_t b[16] = { 0x3b, 1, 5, 0, 0, 0, 0, 1,
 			  0x82, 0, 0, 0x96, 1, 2, 0, 0 };
+	/* clang-format on */
 	struct in6_addr s, d;
 
 	(void)state;
@@ -713,29 +770,29 @@ static void test_mh_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc5213_8_1_worked_initial_pbu_build),
-		cmocka_unit_test(test_rfc5213_8_1_worked_initial_pbu_parse),
-		cmocka_unit_test(test_rfc6275_6_1_7_bu_without_options),
-		cmocka_unit_test(test_rfc6275_6_1_8_ba_without_options),
-		cmocka_unit_test(test_rfc5213_8_2_pba_accepted_layout),
-		cmocka_unit_test(test_rfc5213_5_3_1_pba_rejected_empty_mn_id),
-		cmocka_unit_test(test_rfc6275_6_1_9_binding_error),
-		cmocka_unit_test(test_rfc6275_6_2_alignment_all_options),
-		cmocka_unit_test(test_rfc6275_6_2_alignment_after_be_fixed_part),
-		cmocka_unit_test(test_rfc5213_6_9_1_round_trips),
-		cmocka_unit_test(test_rfc6275_9_2_truncated),
-		cmocka_unit_test(test_rfc6275_9_2_payload_proto),
-		cmocka_unit_test(test_rfc6275_9_2_header_len_below_minimum),
-		cmocka_unit_test(test_rfc6275_9_2_unknown_type),
-		cmocka_unit_test(test_rfc6275_6_2_1_unknown_option_skipped),
-		cmocka_unit_test(test_rfc6275_6_2_1_option_past_end),
-		cmocka_unit_test(test_rfc5213_8_option_wrong_length),
-		cmocka_unit_test(test_rfc5213_8_1_duplicate_option),
-		cmocka_unit_test(test_rfc5213_8_3_too_many_hnp),
-		cmocka_unit_test(test_mh_build_bounds),
-		cmocka_unit_test(test_rfc6275_6_1_1_checksum),
-		cmocka_unit_test(test_rfc5213_8_8_timestamp),
-		cmocka_unit_test(test_mh_names),
+	    cmocka_unit_test(test_rfc5213_8_1_worked_initial_pbu_build),
+	    cmocka_unit_test(test_rfc5213_8_1_worked_initial_pbu_parse),
+	    cmocka_unit_test(test_rfc6275_6_1_7_bu_without_options),
+	    cmocka_unit_test(test_rfc6275_6_1_8_ba_without_options),
+	    cmocka_unit_test(test_rfc5213_8_2_pba_accepted_layout),
+	    cmocka_unit_test(test_rfc5213_5_3_1_pba_rejected_empty_mn_id),
+	    cmocka_unit_test(test_rfc6275_6_1_9_binding_error),
+	    cmocka_unit_test(test_rfc6275_6_2_alignment_all_options),
+	    cmocka_unit_test(test_rfc6275_6_2_alignment_after_be_fixed_part),
+	    cmocka_unit_test(test_rfc5213_6_9_1_round_trips),
+	    cmocka_unit_test(test_rfc6275_9_2_truncated),
+	    cmocka_unit_test(test_rfc6275_9_2_payload_proto),
+	    cmocka_unit_test(test_rfc6275_9_2_header_len_below_minimum),
+	    cmocka_unit_test(test_rfc6275_9_2_unknown_type),
+	    cmocka_unit_test(test_rfc6275_6_2_1_unknown_option_skipped),
+	    cmocka_unit_test(test_rfc6275_6_2_1_option_past_end),
+	    cmocka_unit_test(test_rfc5213_8_option_wrong_length),
+	    cmocka_unit_test(test_rfc5213_8_1_duplicate_option),
+	    cmocka_unit_test(test_rfc5213_8_3_too_many_hnp),
+	    cmocka_unit_test(test_mh_build_bounds),
+	    cmocka_unit_test(test_rfc6275_6_1_1_checksum),
+	    cmocka_unit_test(test_rfc5213_8_8_timestamp),
+	    cmocka_unit_test(test_mh_names),
 	};
 
 	return cmocka_run_group_tests_name("mh", tests, NULL, NULL);
