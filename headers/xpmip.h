@@ -93,7 +93,7 @@ struct xp_mn {
  */
 struct xp_nexthop {
 	__u32 ifindex;			/* egress interface */
-	__u16 mtu;			/* egress MTU */
+	__u16 mtu;			/* egress MTU; 0 = unknown, not checked */
 	__u16 pad;
 	__u8 dmac[XP_ETH_ALEN];
 	__u8 smac[XP_ETH_ALEN];
@@ -132,6 +132,7 @@ enum xp_stat_reason {
 	XP_STAT_PASS_FIB,		/* FIB said forward via the stack */
 	XP_STAT_PASS_EXT_HDR,		/* extension header we do not walk */
 	XP_STAT_PASS_UNKNOWN_MAC,	/* MAG: frame from an unknown MAC */
+	XP_STAT_PASS_HAIRPIN,		/* LMA: decapsulated, inner dst is an HNP */
 
 	XP_STAT_DROP_TRUNCATED,		/* shorter than its headers say */
 	XP_STAT_DROP_SPOOFED_SRC,	/* inner source outside the node's HNP */
@@ -142,6 +143,9 @@ enum xp_stat_reason {
 	XP_STAT_DROP_FIB,		/* FIB: unreachable, prohibited... */
 	XP_STAT_DROP_ADJUST,		/* bpf_xdp_adjust_head/skb change failed */
 	XP_STAT_PTB_SENT,		/* oversize: ICMPv6 Packet Too Big sent */
+	XP_STAT_DROP_TOO_BIG,		/* oversize, and no Packet Too Big allowed */
+	XP_STAT_DROP_NO_BINDING,	/* tunnel packet for no known prefix */
+	XP_STAT_DROP_ECN,		/* RFC 6040: outer CE, inner Not-ECT */
 
 	XP_STAT_EVENT_SENT,		/* attach event queued */
 	XP_STAT_EVENT_RATE_LIMITED,	/* attach event suppressed */
@@ -154,6 +158,40 @@ struct xp_stat {
 	__u64 packets;
 	__u64 bytes;
 };
+
+/*
+ * Outer flow label from the inner flow (RFC 6438 §3): a hash of the inner
+ * source, destination, next header, flow label and (for TCP and UDP directly
+ * after the IPv6 header) ports.  Words are hashed as they lie in memory, so
+ * BPF and userspace (same host) agree.  Never 0: 0 means "no label".
+ * flow_ports = inner flow label (host order) ^ the raw 32-bit port word.
+ */
+static inline __attribute__((always_inline)) __u32
+xp_flow_mix(__u32 h, __u32 w)
+{
+	h ^= w;
+	h *= 0x9e3779b1;
+	return h ^ (h >> 16);
+}
+
+static inline __attribute__((always_inline)) __u32
+xp_flow_label(const __u32 *saddr, const __u32 *daddr, __u32 flow_ports,
+	      __u32 proto)
+{
+	__u32 h = 0x811c9dc5 ^ proto;
+
+	h = xp_flow_mix(h, saddr[0]);
+	h = xp_flow_mix(h, saddr[1]);
+	h = xp_flow_mix(h, saddr[2]);
+	h = xp_flow_mix(h, saddr[3]);
+	h = xp_flow_mix(h, daddr[0]);
+	h = xp_flow_mix(h, daddr[1]);
+	h = xp_flow_mix(h, daddr[2]);
+	h = xp_flow_mix(h, daddr[3]);
+	h = xp_flow_mix(h, flow_ports);
+	h = (h ^ (h >> 20)) & 0xfffff;
+	return h ? h : 1;
+}
 
 #ifndef __bpf__
 /* Userspace: names for enum xp_stat_reason, as xpmipctl prints them. */
@@ -172,6 +210,7 @@ static const char *const xp_stat_names[XP_STAT_MAX] = {
 	[XP_STAT_PASS_FIB] = "pass_fib",
 	[XP_STAT_PASS_EXT_HDR] = "pass_ext_hdr",
 	[XP_STAT_PASS_UNKNOWN_MAC] = "pass_unknown_mac",
+	[XP_STAT_PASS_HAIRPIN] = "pass_hairpin",
 	[XP_STAT_DROP_TRUNCATED] = "drop_truncated",
 	[XP_STAT_DROP_SPOOFED_SRC] = "drop_spoofed_src",
 	[XP_STAT_DROP_WRONG_PEER] = "drop_wrong_peer",
@@ -181,6 +220,9 @@ static const char *const xp_stat_names[XP_STAT_MAX] = {
 	[XP_STAT_DROP_FIB] = "drop_fib",
 	[XP_STAT_DROP_ADJUST] = "drop_adjust",
 	[XP_STAT_PTB_SENT] = "ptb_sent",
+	[XP_STAT_DROP_TOO_BIG] = "drop_too_big",
+	[XP_STAT_DROP_NO_BINDING] = "drop_no_binding",
+	[XP_STAT_DROP_ECN] = "drop_ecn",
 	[XP_STAT_EVENT_SENT] = "event_sent",
 	[XP_STAT_EVENT_RATE_LIMITED] = "event_rate_limited",
 	[XP_STAT_EVENT_LOST] = "event_lost",
