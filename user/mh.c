@@ -382,6 +382,9 @@ int mh_build(const struct mh_msg *msg, uint8_t *buf, size_t size)
 	if (o->n_hnp > MH_MAX_HNP || o->mn_id_len > MH_MN_ID_MAX ||
 	    o->ll_id_len > MH_LL_ID_MAX)
 		return -EINVAL;
+	/* the BA has one byte of flags (RFC 5213 §8.2): never drop a bit */
+	if (msg->type == MH_TYPE_BA && msg->flags > 0xff)
+		return -EINVAL;
 	switch (msg->type) {
 	case MH_TYPE_BU:
 	case MH_TYPE_BA:
@@ -428,7 +431,7 @@ int mh_build(const struct mh_msg *msg, uint8_t *buf, size_t size)
 	ret = put_pad(&w, (8 - w.off % 8) % 8);
 	if (ret < 0)
 		return ret;
-	/* the options above fit well within MH_MAX_LEN: no overflow here */
+	/* at most 536 bytes (every option, longest MN-ID and LL-ID) */
 	buf[1] = (uint8_t)(w.off / 8 - 1);
 	return (int)w.off;
 }

@@ -189,7 +189,11 @@ struct mh_parse_err {
 /*
  * Parse one Mobility Header in buf[0..len).  The checksum is not checked
  * here (the kernel does it on the raw socket).  Returns 0, or -EBADMSG with
- * *err filled in (err may be NULL).  Never reads outside buf.
+ * *err filled in (err may be NULL).  Never reads outside buf.  Bytes past
+ * (Header Len + 1) * 8 are ignored.  Options: unknown ones and PadN are
+ * skipped; a repeated option other than HNP, a wrong fixed length, an
+ * MN-ID without subtype or an LL-ID over MH_LL_ID_MAX bytes is MH_E_OPTION
+ * with pointer/offset at the option.  Alignment is not checked on receipt.
  */
 int mh_parse(const uint8_t *buf, size_t len, struct mh_msg *msg,
 	     struct mh_parse_err *err);
@@ -197,7 +201,9 @@ int mh_parse(const uint8_t *buf, size_t len, struct mh_msg *msg,
 /*
  * Build msg into buf (size bytes) with options aligned per RFC 6275 §6.2 and
  * the message padded to a multiple of 8; the checksum is left 0.  Returns the
- * length written, or -ENOSPC / -EINVAL.
+ * length written, or -ENOSPC / -EINVAL.  Options are written in the order
+ * MN-ID, HNPs, HI, ATT, Timestamp, LL-ID, LLA, Binding Refresh Advice; BE
+ * gets msg->opts too (normally none).  The result is at most 536 bytes.
  */
 int mh_build(const struct mh_msg *msg, uint8_t *buf, size_t size);
 

@@ -692,6 +692,14 @@ static void test_mh_build_bounds(void **state)
 	worked_pbu(&m);
 	m.opts.mn_id_len = MH_MN_ID_MAX + 1;
 	assert_int_equal(mh_build(&m, buf, sizeof(buf)), -EINVAL);
+	/* a BA flag outside its one byte would be lost on the wire */
+	worked_pbu(&m);
+	m.type = MH_TYPE_BA;
+	m.flags = 0x100;
+	assert_int_equal(mh_build(&m, buf, sizeof(buf)), -EINVAL);
+	m.flags = 0xff;
+	assert_int_equal(mh_build(&m, buf, sizeof(buf)), 88);
+	assert_int_equal(buf[7], 0xff);
 }
 
 /*
