@@ -508,10 +508,10 @@ static int load_ra(struct cctx *c, const config_setting_t *g, struct cfg_ra *ra)
 	r = check_keys(c, g, "mag.ra", keys);
 	if (r < 0)
 		return r;
-	/* RFC 6275 §7.5 lets mobility links go as low as 30 ms */
-	if ((r = get_uint(c, g, "mag.ra", "min_interval_ms", 30, 1800000,
+	/* RFC 4861 §6.2.1 ranges */
+	if ((r = get_uint(c, g, "mag.ra", "min_interval_ms", 3000, 1350000,
 			  &ra->min_interval_ms)) < 0 ||
-	    (r = get_uint(c, g, "mag.ra", "max_interval_ms", 70, 1800000,
+	    (r = get_uint(c, g, "mag.ra", "max_interval_ms", 4000, 1800000,
 			  &ra->max_interval_ms)) < 0 ||
 	    (r = get_uint(c, g, "mag.ra", "router_lifetime", 0, 9000, &rl)) <
 		    0 ||
@@ -522,10 +522,15 @@ static int load_ra(struct cctx *c, const config_setting_t *g, struct cfg_ra *ra)
 			  0xffffffffLL, &ra->preferred_lifetime_s)) < 0)
 		return r;
 	ra->router_lifetime_s = (uint16_t)rl;
-	if (ra->min_interval_ms > ra->max_interval_ms)
+	if (ra->min_interval_ms * 4 > ra->max_interval_ms * 3)
 		return cerr(c, g, "mag.ra",
-			    "min_interval_ms above max_interval_ms");
-	if (ra->preferred_lifetime_s > ra->valid_lifetime_s)
+			    "min_interval_ms above 0.75 * max_interval_ms");
+	if (ra->router_lifetime_s &&
+	    ra->router_lifetime_s * 1000ULL < ra->max_interval_ms)
+		return cerr(c, g, "mag.ra",
+			    "router_lifetime below max_interval_ms");
+	if (ra->valid_lifetime_s &&
+	    ra->preferred_lifetime_s > ra->valid_lifetime_s)
 		return cerr(c, g, "mag.ra",
 			    "preferred_lifetime above valid_lifetime");
 	return 0;
@@ -561,8 +566,9 @@ static int load_mag(struct cctx *c, const config_setting_t *g,
 	m->ra.min_interval_ms = 10000;
 	m->ra.max_interval_ms = 30000;
 	m->ra.router_lifetime_s = 1800;
-	m->ra.valid_lifetime_s = 2592000;	/* RFC 4861 §6.2.1 */
-	m->ra.preferred_lifetime_s = 604800;
+	/* 0: the prefix lifetimes follow the binding (RFC 5213 §6.7) */
+	m->ra.valid_lifetime_s = 0;
+	m->ra.preferred_lifetime_s = 0;
 
 	if ((r = get_addr(c, g, "mag", "proxy_coa", &m->proxy_coa, true,
 			  false)) < 0 ||
@@ -713,12 +719,14 @@ static int load_top(struct cctx *c, const config_setting_t *root,
 			cfg->xdp_mode = CFG_XDP_NATIVE;
 		else if (strcmp(buf, "generic") == 0)
 			cfg->xdp_mode = CFG_XDP_GENERIC;
+		else if (strcmp(buf, "tc") == 0)
+			cfg->xdp_mode = CFG_XDP_TC;
 		else
 			return cerr(c,
 				    config_setting_get_member(root,
 							      "xdp_mode"),
 				    "xdp_mode",
-				    "'%s' is not auto, native or generic",
+				    "'%s' is not auto, native, generic or tc",
 				    buf);
 	}
 

@@ -23,7 +23,12 @@
 
 enum cfg_role { CFG_ROLE_LMA = 0, CFG_ROLE_MAG = 1 };
 /* same order as enum xp_xdp_mode in dataplane.h */
-enum cfg_xdp_mode { CFG_XDP_AUTO = 0, CFG_XDP_NATIVE, CFG_XDP_GENERIC };
+enum cfg_xdp_mode {
+	CFG_XDP_AUTO = 0,
+	CFG_XDP_NATIVE,
+	CFG_XDP_GENERIC,
+	CFG_XDP_TC,		/* no XDP: TC ingress only */
+};
 
 struct cfg_iface {
 	char name[IF_NAMESIZE];
@@ -48,8 +53,8 @@ struct cfg_ra {
 	uint32_t max_interval_ms;
 	uint16_t router_lifetime_s;
 	uint32_t mtu;			/* 0: access MTU - tunnel overhead */
-	uint32_t valid_lifetime_s;
-	uint32_t preferred_lifetime_s;
+	uint32_t valid_lifetime_s;	/* 0: follow the binding lifetime */
+	uint32_t preferred_lifetime_s;	/* 0: same as valid */
 };
 
 struct cfg_lma {
