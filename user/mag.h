@@ -127,9 +127,10 @@ void mag_free(struct mag *mag);
 /*
  * A node showed up on an access link (RS, data-plane event, xpmipctl).
  * Idempotent while pending or bound.  Starts a registration when the node
- * is new, de-registering, or gave up on an unanswered PBU; a node rejected
- * by status stays rejected until mag_detach().  -EPERM when policy ignores
- * the node.
+ * is new, de-registering, or gave up on an unanswered PBU.  A node rejected
+ * by status stays rejected until mag_detach(): -EACCES.  -EPERM when policy
+ * ignores the node.  A bound node seen on another ifindex gets mn_unbound()
+ * for the old link, then mn_bound() for the new one.
  */
 int mag_attach(struct mag *mag, const uint8_t mac[6], int ifindex);
 /*

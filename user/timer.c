@@ -14,10 +14,7 @@ void timer_heap_init(struct timer_heap *h)
 
 void timer_heap_free(struct timer_heap *h)
 {
-	uint32_t i;
-
-	for (i = 0; i < h->n; i++)
-		h->v[i].t->heap_idx = TIMER_IDLE;
+	/* the timers' owners may be freed already: do not touch them */
 	free(h->v);
 	timer_heap_init(h);
 }

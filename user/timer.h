@@ -41,6 +41,7 @@ static inline int timer_armed(const struct xp_timer *t)
 }
 
 void timer_heap_init(struct timer_heap *h);
+/* Free the heap only; the timers are left as they are */
 void timer_heap_free(struct timer_heap *h);
 /* Arm or move t to fire at when.  0 or -ENOMEM. */
 int timer_set(struct timer_heap *h, struct xp_timer *t, uint64_t when);
