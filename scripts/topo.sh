@@ -3,20 +3,24 @@
 #
 # The PMIPv6 test topology, in network namespaces joined by veths:
 #
-#   CN --- LMA ===core bridge=== MAG1 --- air1 bridge --- MN...
-#                           \=== MAG2 --- air2 bridge --- (MN after a move)
+#   CN --- LMA ===transport bridge=== MAG1 --- air1 bridge --- MN...
+#                                \=== MAG2 --- air2 bridge --- (MN moved)
 #
 # Namespaces (P = a caller-chosen prefix, e.g. xpe- for tests, xpdemo- for
 # the demo, so parallel users never collide):
-#   P cn    eth0  2001:db8:c::2/64, default via the LMA
-#   P lma   cn0   2001:db8:c::1/64, core0 2001:db8:1::1/64 (the LMAA)
-#   P mag1  core0 2001:db8:1::11/64, acc0 (access, fe80::1, 02:00:00:00:a1:01)
-#   P mag2  core0 2001:db8:1::12/64, acc0 (access, fe80::1, 02:00:00:00:a2:01)
-#   P sw    the bridges: core, air1, air2.  Each MN's peer port "mnI"
+#   P cn    eth0     2001:db8:ff::2/64, default via the LMA
+#   P lma   lma-cn   2001:db8:ff::1/64, lma-tr 2001:db8:1::1/64 (the LMAA)
+#   P mag1  mag1-tr  2001:db8:1::11/64, mag1-acc (access, fe80::1,
+#                    02:00:00:00:a1:01)
+#   P mag2  mag2-tr  2001:db8:1::12/64, mag2-acc (access, fe80::1,
+#                    02:00:00:00:a2:01)
+#   P sw    the bridges: tr, air1, air2.  Each MN's peer port "mnI"
 #           lives here; a handover moves that port from air1 to air2 the
 #           way a radio would, without the MN's own interface going away.
 #   P mnI   eth0, a plain host doing SLAAC (accept_ra=2, autoconf=1), MAC
 #           02:00:00:01:HH:LL with HHLL = I in hex.  No mobility software.
+#
+# These are the names and addresses of the example configs in etc/.
 #
 # Use as a command:
 #   scripts/topo.sh up PREFIX [N_MN] [spread]   build (MNs on MAG1, or
@@ -32,8 +36,8 @@
 TOPO_LMAA=2001:db8:1::1
 TOPO_MAG1=2001:db8:1::11
 TOPO_MAG2=2001:db8:1::12
-TOPO_CN=2001:db8:c::2
-TOPO_CN_GW=2001:db8:c::1
+TOPO_CN=2001:db8:ff::2
+TOPO_CN_GW=2001:db8:ff::1
 TOPO_MAG_LL=fe80::1
 TOPO_MAG1_MAC=02:00:00:00:a1:01
 TOPO_MAG2_MAC=02:00:00:00:a2:01
@@ -69,6 +73,19 @@ topo_down() {
 		case $ns in "$p"*) ip netns del "$ns" 2>/dev/null ;; esac
 	done
 	return 0
+}
+
+# _topo_napi NS DEV...: GRO on, which gives a veth NAPI.  A veth can only
+# receive XDP_REDIRECTed frames (ndo_xdp_xmit from its peer) when it has
+# NAPI, i.e. an XDP program or GRO: so every peer of an interface the data
+# plane transmits on (the sw ports, the CN) gets it.
+_topo_napi() {
+	local ns=$1 d
+	shift
+	for d in "$@"; do
+		ip netns exec "$ns" ethtool -K "$d" gro on 2>/dev/null ||
+			echo "topo: cannot enable GRO on $ns/$d" >&2
+	done
 }
 
 # _topo_sysctls NS: a router, or with "host" a SLAAC host
@@ -149,51 +166,66 @@ topo_up() {
 
 	# Bridges: no STP, no forwarding delay, no multicast snooping, so
 	# a moved port forwards at once and RS/RA/NS always flood.
-	for m in core air1 air2; do
+	for m in tr air1 air2; do
 		ip -n "${p}sw" link add "$m" type bridge forward_delay 0 \
 			stp_state 0 mcast_snooping 0 || return 1
 		ip -n "${p}sw" link set "$m" up || return 1
 	done
 
 	# CN <-> LMA
-	ip -n "${p}cn" link add eth0 type veth peer name cn0 \
+	ip -n "${p}cn" link add eth0 type veth peer name lma-cn \
 		netns "${p}lma" || return 1
+	_topo_napi "${p}cn" eth0
 	ip -n "${p}cn" addr add $TOPO_CN/64 dev eth0 nodad
 	ip -n "${p}cn" link set eth0 up
 	ip -n "${p}cn" route add default via $TOPO_CN_GW
-	ip -n "${p}lma" addr add $TOPO_CN_GW/64 dev cn0 nodad
-	ip -n "${p}lma" link set cn0 up
+	ip -n "${p}lma" addr add $TOPO_CN_GW/64 dev lma-cn nodad
+	ip -n "${p}lma" link set lma-cn up
 
-	# core segment: LMA, MAG1, MAG2
-	ip -n "${p}sw" link add lma type veth peer name core0 \
-		netns "${p}lma" || return 1
-	ip -n "${p}sw" link add mag1 type veth peer name core0 \
-		netns "${p}mag1" || return 1
-	ip -n "${p}sw" link add mag2 type veth peer name core0 \
-		netns "${p}mag2" || return 1
+	# transport segment: LMA, MAG1, MAG2
 	for m in lma mag1 mag2; do
-		ip -n "${p}sw" link set "$m" master core up
-		ip -n "$p$m" link set core0 up
+		ip -n "${p}sw" link add "tr-$m" type veth peer name "$m-tr" \
+			netns "$p$m" || return 1
+		ip -n "${p}sw" link set "tr-$m" master tr up
+		ip -n "$p$m" link set "$m-tr" up
 	done
-	ip -n "${p}lma" addr add $TOPO_LMAA/64 dev core0 nodad
-	ip -n "${p}mag1" addr add $TOPO_MAG1/64 dev core0 nodad
-	ip -n "${p}mag2" addr add $TOPO_MAG2/64 dev core0 nodad
+	ip -n "${p}lma" addr add $TOPO_LMAA/64 dev lma-tr nodad
+	_topo_napi "${p}sw" tr-lma tr-mag1 tr-mag2
+	ip -n "${p}mag1" addr add $TOPO_MAG1/64 dev mag1-tr nodad
+	ip -n "${p}mag2" addr add $TOPO_MAG2/64 dev mag2-tr nodad
 	ip -n "${p}mag1" route add default via $TOPO_LMAA
 	ip -n "${p}mag2" route add default via $TOPO_LMAA
 
-	# access segments: MAG m's acc0 on bridge air<m>, the same
+	# access segments: MAG m's magm-acc on bridge air<m>, the same
 	# link-local on both so a moving node sees no new router address.
+	# Distinct MACs, so a node's packet socket tells which MAG sent.
 	for m in 1 2; do
-		ip -n "${p}sw" link add "acc$m" type veth peer name acc0 \
-			netns "${p}mag$m" || return 1
-		ip -n "${p}sw" link set "acc$m" master "air$m" up
-		ip -n "${p}mag$m" link set acc0 address "$(topo_mag_mac $m)"
-		ip -n "${p}mag$m" link set acc0 addrgenmode none
-		ip -n "${p}mag$m" link set acc0 up
-		ip -n "${p}mag$m" addr add $TOPO_MAG_LL/64 dev acc0 nodad
+		ip -n "${p}sw" link add "acc-mag$m" type veth \
+			peer name "mag$m-acc" netns "${p}mag$m" || return 1
+		ip -n "${p}sw" link set "acc-mag$m" master "air$m" up
+		_topo_napi "${p}sw" "acc-mag$m"
+		ip -n "${p}mag$m" link set "mag$m-acc" \
+			address "$(topo_mag_mac $m)" || return 1
+		ip -n "${p}mag$m" link set "mag$m-acc" addrgenmode none
+		ip -n "${p}mag$m" link set "mag$m-acc" up
+		ip -n "${p}mag$m" addr add $TOPO_MAG_LL/64 \
+			dev "mag$m-acc" nodad
 	done
 
 	topo_add_mns "$p" 1 "$n" "$spread" || return 1
+}
+
+# topo_add_host P NAME BRIDGE ADDR/PLEN: one more host (e.g. an attacker on
+# the transport segment), interface eth0, on bridge BRIDGE of P sw
+topo_add_host() {
+	local p=$1 name=$2 br=$3 addr=$4
+	ip netns add "$p$name" || return 1
+	ip -n "$p$name" link set lo up
+	ip -n "${p}sw" link add "h-$name" type veth peer name eth0 \
+		netns "$p$name" || return 1
+	ip -n "${p}sw" link set "h-$name" master "$br" up || return 1
+	ip -n "$p$name" addr add "$addr" dev eth0 nodad || return 1
+	ip -n "$p$name" link set eth0 up
 }
 
 # topo_move P I MAG: the radio link of MN I now reaches MAG 1 or 2
@@ -235,8 +267,10 @@ topo_plain() {
 		ip -n "${p}mn$i" addr add "$TOPO_PLAIN_NET:$i::100/64" \
 			dev eth0 nodad || return 1
 		ip -n "${p}mn$i" route add default via $TOPO_MAG_LL dev eth0
-		ip -n "${p}mag1" route add "$TOPO_PLAIN_NET:$i::/64" dev acc0
-		ip -n "${p}mag2" route add "$TOPO_PLAIN_NET:$i::/64" dev acc0
+		ip -n "${p}mag1" route add "$TOPO_PLAIN_NET:$i::/64" \
+			dev mag1-acc
+		ip -n "${p}mag2" route add "$TOPO_PLAIN_NET:$i::/64" \
+			dev mag2-acc
 		ip -n "${p}lma" route add "$TOPO_PLAIN_NET:$i::/64" \
 			via "$(topo_mag_addr "$(topo_mn_mag "$p" "$i")")"
 	done

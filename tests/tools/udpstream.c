@@ -2,7 +2,7 @@
 /*
  * udpstream: a bounded UDP stream for measuring a handover.
  *
- *   udpstream send -d ADDR [-p PORT] -n COUNT -r PPS [-s SIZE]
+ *   udpstream send -d ADDR [-p PORT] -n COUNT -r PPS [-s SIZE] [-b SRC]
  *   udpstream recv [-p PORT] -n COUNT [-i IFNAME [-m MAC]...] [-c CSV]
  *                  [-t IDLE_MS] [-T MAX_S] [-w READY_FILE]
  *
@@ -21,6 +21,9 @@
  * handover_gap_ms is the time from the last arrival by the old path before it
  * to that switch, old_after_switch counts arrivals by the old path after it.
  * gap_ms is the longest time between two consecutive arrivals.
+ *
+ * -b SRC sends from SRC even if it is not a local address (IPV6_FREEBIND):
+ * the tests use it to spoof another node's address.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -93,7 +96,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: udpstream send -d ADDR [-p PORT] -n COUNT -r PPS "
-		"[-s SIZE]\n"
+		"[-s SIZE] [-b SRC]\n"
 		"       udpstream recv [-p PORT] -n COUNT [-i IFNAME "
 		"[-m MAC]...] [-c CSV]\n"
 		"                      [-t IDLE_MS] [-T MAX_S] "
@@ -119,7 +122,7 @@ static int parse_mac(const char *s, uint8_t mac[ETH_ALEN])
 
 static int do_send(int argc, char **argv)
 {
-	const char *dst = NULL;
+	const char *dst = NULL, *src = NULL;
 	uint64_t count = 0, rate = 0, i, start, due, errors = 0, sent = 0;
 	int port = US_PORT, size = 64, opt, fd;
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
@@ -128,9 +131,10 @@ static int do_send(int argc, char **argv)
 	struct timespec ts;
 	uint64_t t0, t1;
 
-	while ((opt = getopt(argc, argv, "d:p:n:r:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:p:n:r:s:b:")) != -1) {
 		switch (opt) {
 		case 'd': dst = optarg; break;
+		case 'b': src = optarg; break;
 		case 'p': port = atoi(optarg); break;
 		case 'n': count = strtoull(optarg, NULL, 0); break;
 		case 'r': rate = strtoull(optarg, NULL, 0); break;
@@ -151,6 +155,20 @@ static int do_send(int argc, char **argv)
 	if (fd < 0) {
 		perror("udpstream: socket");
 		return 1;
+	}
+	if (src) {
+		struct sockaddr_in6 la = { .sin6_family = AF_INET6 };
+		int on = 1;
+
+		if (inet_pton(AF_INET6, src, &la.sin6_addr) != 1 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &on,
+			       sizeof(on)) < 0 ||
+		    bind(fd, (struct sockaddr *)&la, sizeof(la)) < 0) {
+			fprintf(stderr, "udpstream: source %s: %s\n", src,
+				strerror(errno));
+			close(fd);
+			return 1;
+		}
 	}
 
 	/*
