@@ -9,27 +9,48 @@
 #include "log.h"
 #include "privs.h"
 
-int privs_drop(const int *keep, size_t n)
+#define PRIVS_MAX	16
+
+static int kept[PRIVS_MAX], effective[PRIVS_MAX];
+static size_t n_kept, n_effective;
+static bool dropped;
+
+/* permitted = kept; effective = all kept, or the day-to-day subset */
+static int apply(bool raised, capng_select_t what)
+{
+	capng_clear(what);
+	for (size_t i = 0; i < n_kept; i++) {
+		unsigned int type = CAPNG_PERMITTED;
+
+		if (what == CAPNG_SELECT_BOTH)
+			type |= CAPNG_BOUNDING_SET;
+		if (raised)
+			type |= CAPNG_EFFECTIVE;
+		if (capng_update(CAPNG_ADD, type, (unsigned int)kept[i]) < 0)
+			return -EINVAL;
+	}
+	for (size_t i = 0; !raised && i < n_effective; i++)
+		if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE,
+				 (unsigned int)effective[i]) < 0)
+			return -EINVAL;
+	return capng_apply(what) < 0 ? -EPERM : 0;
+}
+
+int privs_drop(const int *keep, size_t n_keep, const int *eff, size_t n_eff)
 {
 	char caps[256];
 	int r;
 
-	capng_clear(CAPNG_SELECT_BOTH);
-	for (size_t i = 0; i < n; i++) {
-		r = capng_update(CAPNG_ADD,
-				 CAPNG_EFFECTIVE | CAPNG_PERMITTED |
-					 CAPNG_BOUNDING_SET,
-				 (unsigned int)keep[i]);
-		if (r < 0) {
-			log_err("privs: cannot keep %s",
-				capng_capability_to_name((unsigned int)keep[i]));
-			return -EINVAL;
-		}
-	}
-	r = capng_apply(CAPNG_SELECT_BOTH);
+	if (n_keep > PRIVS_MAX || n_eff > PRIVS_MAX)
+		return -EINVAL;
+	memcpy(kept, keep, n_keep * sizeof(*keep));
+	memcpy(effective, eff, n_eff * sizeof(*eff));
+	n_kept = n_keep;
+	n_effective = n_eff;
+	r = apply(false, CAPNG_SELECT_BOTH);
 	if (r < 0) {
-		log_err("privs: applying capabilities failed (%d)", r);
-		return -EPERM;
+		log_err("privs: applying capabilities failed");
+		return r;
 	}
 	/* nothing exec'd later may gain what was just dropped */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
@@ -37,9 +58,21 @@ int privs_drop(const int *keep, size_t n)
 		log_err("privs: no_new_privs: %s", strerror(-r));
 		return r;
 	}
+	dropped = true;
 	privs_describe(caps, sizeof(caps));
-	log_info("privs: kept %s", caps);
+	log_info("privs: running with %s effective, %zu kept for later", caps,
+		 n_kept);
 	return 0;
+}
+
+int privs_raise(void)
+{
+	return dropped ? apply(true, CAPNG_SELECT_CAPS) : 0;
+}
+
+int privs_lower(void)
+{
+	return dropped ? apply(false, CAPNG_SELECT_CAPS) : 0;
 }
 
 void privs_describe(char *buf, size_t size)
