@@ -6,7 +6,7 @@
 
 #include "bce.h"
 
-#define BCE_MIN_BUCKETS	1024
+#define BCE_MIN_BUCKETS 1024
 
 /* splitmix64 finalizer: spreads the prefix bits over the bucket index */
 static uint64_t mix64(uint64_t x)
@@ -22,7 +22,7 @@ static uint64_t mix64(uint64_t x)
 static uint32_t hash_mn(const void *mn_id, uint8_t len)
 {
 	const uint8_t *p = mn_id;
-	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a 64 */
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64 */
 	uint8_t i;
 
 	for (i = 0; i < len; i++) {
@@ -216,7 +216,8 @@ unsigned int bce_count_mn(const struct bce_table *t, const void *mn_id,
 	unsigned int n = 0;
 	struct bce *b, *first = NULL;
 
-	for (b = bce_first_mn(t, mn_id, len); b; b = bce_next_mn(b, mn_id, len)) {
+	for (b = bce_first_mn(t, mn_id, len); b;
+	     b = bce_next_mn(b, mn_id, len)) {
 		if (!first)
 			first = b;
 		n++;
@@ -226,8 +227,8 @@ unsigned int bce_count_mn(const struct bce_table *t, const void *mn_id,
 	return n;
 }
 
-int bce_foreach(const struct bce_table *t,
-		int (*cb)(struct bce *b, void *arg), void *arg)
+int bce_foreach(const struct bce_table *t, int (*cb)(struct bce *b, void *arg),
+		void *arg)
 {
 	size_t i;
 	int ret;

@@ -19,33 +19,33 @@
 #include "mh.h"
 #include "timer.h"
 
-#define BCE_F_DELETING	0x01	/* de-registered: MinDelayBeforeBCEDelete */
+#define BCE_F_DELETING 0x01 /* de-registered: MinDelayBeforeBCEDelete */
 
 struct bce {
-	struct bce *next_hnp;		/* hash chains */
+	struct bce *next_hnp; /* hash chains */
 	struct bce *next_mn;
-	struct xp_timer timer;		/* lifetime, or deletion delay */
+	struct xp_timer timer; /* lifetime, or deletion delay */
 	uint32_t mn_hash;
-	struct in6_addr hnp;		/* the session's /64 */
-	struct in6_addr pcoa;		/* serving MAG */
+	struct in6_addr hnp;  /* the session's /64 */
+	struct in6_addr pcoa; /* serving MAG */
 	uint64_t registered_ms;
 	uint64_t expires_ms;
-	uint64_t last_ts;		/* last accepted timestamp (48.16) */
+	uint64_t last_ts; /* last accepted timestamp (48.16) */
 	uint32_t lifetime_s;
 	uint16_t last_seq;
 	uint8_t plen;
 	uint8_t att, hi;
-	uint8_t flags;			/* BCE_F_* */
-	uint8_t ll_id_len;		/* 0: none known (ALL_ZERO, §5.1) */
+	uint8_t flags;	   /* BCE_F_* */
+	uint8_t ll_id_len; /* 0: none known (ALL_ZERO, §5.1) */
 	uint8_t mn_id_len;
 	uint8_t ll_id[MH_LL_ID_MAX];
-	char mn_id[];			/* mn_id_len bytes, no NUL */
+	char mn_id[]; /* mn_id_len bytes, no NUL */
 };
 
 struct bce_table {
 	struct bce **by_hnp;
 	struct bce **by_mn;
-	size_t mask;			/* buckets - 1, a power of two minus 1 */
+	size_t mask; /* buckets - 1, a power of two minus 1 */
 	size_t count;
 };
 
@@ -77,8 +77,8 @@ unsigned int bce_count_mn(const struct bce_table *t, const void *mn_id,
 bool bce_mn_equal(const struct bce *b, const void *mn_id, uint8_t len);
 
 /* cb returning non-zero stops the walk; b must not be removed by cb */
-int bce_foreach(const struct bce_table *t,
-		int (*cb)(struct bce *b, void *arg), void *arg);
+int bce_foreach(const struct bce_table *t, int (*cb)(struct bce *b, void *arg),
+		void *arg);
 
 /* The /64 part of two prefixes is the same */
 static inline bool prefix64_equal(const struct in6_addr *a,

@@ -26,7 +26,7 @@ static uint64_t system_wall_ns(void *arg)
 }
 
 const struct xp_clock xp_clock_system = {
-	.mono_ms = system_mono_ms,
-	.wall_ns = system_wall_ns,
-	.arg = NULL,
+    .mono_ms = system_mono_ms,
+    .wall_ns = system_wall_ns,
+    .arg = NULL,
 };

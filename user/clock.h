@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 struct xp_clock {
-	uint64_t (*mono_ms)(void *arg);	/* monotonic milliseconds */
-	uint64_t (*wall_ns)(void *arg);	/* ns since 1970 (timestamp option) */
+	uint64_t (*mono_ms)(void *arg); /* monotonic milliseconds */
+	uint64_t (*wall_ns)(void *arg); /* ns since 1970 (timestamp option) */
 	void *arg;
 };
 

@@ -14,8 +14,8 @@
 #include "pool.h"
 #include "timer.h"
 
-#define LMA_MAX_HELD		4096	/* PBUs waiting on §5.4.1.2 */
-#define LMA_BE_PER_SEC		100	/* Binding Error rate limit */
+#define LMA_MAX_HELD   4096 /* PBUs waiting on §5.4.1.2 */
+#define LMA_BE_PER_SEC 100  /* Binding Error rate limit */
 
 /* A PBU held for up to MaxDelayBeforeNewBCEAssign (RFC 5213 §5.4.1.2) */
 struct held_pbu {
@@ -28,9 +28,9 @@ struct held_pbu {
 
 struct lma {
 	struct lma_config cfg;
-	struct in6_addr *mags;		/* sorted copy of cfg.mags */
-	struct lma_mn_policy *pol;	/* copy of cfg.policies */
-	uint32_t *pol_by_id;		/* open addressing: index + 1 */
+	struct in6_addr *mags;	   /* sorted copy of cfg.mags */
+	struct lma_mn_policy *pol; /* copy of cfg.policies */
+	uint32_t *pol_by_id;	   /* open addressing: index + 1 */
 	uint32_t *pol_by_prefix;
 	size_t pol_mask;
 
@@ -39,7 +39,7 @@ struct lma {
 	struct xp_clock clk;
 
 	struct bce_table bces;
-	struct timer_heap timers;	/* BCE lifetime and deletion */
+	struct timer_heap timers; /* BCE lifetime and deletion */
 	struct timer_heap held_timers;
 	struct held_pbu *held;
 	unsigned int n_held;
@@ -57,13 +57,13 @@ struct pbu_ctx {
 	const struct mh_msg *pbu;
 	const struct in6_addr *src;
 	const struct lma_mn_policy *pol;
-	bool released;			/* held PBU now processed */
+	bool released; /* held PBU now processed */
 	uint8_t status;
-	bool own_ts;			/* 156/157: the LMA's time in the PBA */
+	bool own_ts; /* 156/157: the LMA's time in the PBA */
 	uint64_t ts;
-	uint16_t seq;			/* PBA sequence number */
-	uint16_t lifetime;		/* granted, 4 s units */
-	struct bce *bce;		/* accepted session */
+	uint16_t seq;	   /* PBA sequence number */
+	uint16_t lifetime; /* granted, 4 s units */
+	struct bce *bce;   /* accepted session */
 };
 
 void lma_config_defaults(struct lma_config *cfg)
@@ -82,7 +82,7 @@ void lma_config_defaults(struct lma_config *cfg)
 static uint32_t hash_bytes(const void *p, size_t len)
 {
 	const uint8_t *b = p;
-	uint32_t h = 2166136261u;	/* FNV-1a 32 */
+	uint32_t h = 2166136261u; /* FNV-1a 32 */
 	size_t i;
 
 	for (i = 0; i < len; i++) {
@@ -382,8 +382,8 @@ static void session_link_local(const struct bce *b, struct in6_addr *out)
 	out->s6_addr[0] = 0xfe;
 	out->s6_addr[1] = 0x80;
 	memcpy(out->s6_addr + 8, b->hnp.s6_addr, 8);
-	out->s6_addr[8] ^= 0x02;	/* not a universal interface id */
-	out->s6_addr[15] ^= 0x01;	/* not the MN's ::/64 anycast */
+	out->s6_addr[8] ^= 0x02;  /* not a universal interface id */
+	out->s6_addr[15] ^= 0x01; /* not the MN's ::/64 anycast */
 }
 
 static void send_pba(struct lma *lma, const struct in6_addr *dst,
@@ -404,8 +404,8 @@ static void send_pba(struct lma *lma, const struct in6_addr *dst,
 
 	/* MN-ID copied; an empty one when the PBU had none */
 	o->has_mn_id = true;
-	o->mn_id_subtype = in->has_mn_id ? in->mn_id_subtype :
-					   MH_MN_ID_SUBTYPE_NAI;
+	o->mn_id_subtype =
+	    in->has_mn_id ? in->mn_id_subtype : MH_MN_ID_SUBTYPE_NAI;
 	o->mn_id_len = in->mn_id_len;
 	memcpy(o->mn_id, in->mn_id, in->mn_id_len);
 
@@ -493,10 +493,10 @@ static void send_be(struct lma *lma, const struct in6_addr *dst)
 /* ---- binding cache lookup (RFC 5213 §5.4.1) ---- */
 
 enum lookup_res {
-	LK_NEW,			/* a new mobility session */
-	LK_UPDATE,		/* c->bce is the session */
-	LK_HOLD,		/* wait for the old MAG (§5.4.1.2) */
-	LK_REJECT,		/* c->status says why */
+	LK_NEW,	   /* a new mobility session */
+	LK_UPDATE, /* c->bce is the session */
+	LK_HOLD,   /* wait for the old MAG (§5.4.1.2) */
+	LK_REJECT, /* c->status says why */
 };
 
 static bool ll_id_match(const struct bce *b, const struct mh_opts *o)
@@ -565,7 +565,8 @@ static enum lookup_res lookup(struct lma *lma, struct pbu_ctx *c,
 		    o->hi == MH_HI_IF_CHANGE ||
 		    (!o->has_ll_id && !b->ll_id_len && b->att == o->att &&
 		     o->hi == MH_HI_MAG_CHANGE) ||
-		    (!memcmp(&b->pcoa, src, sizeof(*src)) && b->att == o->att)) {
+		    (!memcmp(&b->pcoa, src, sizeof(*src)) &&
+		     b->att == o->att)) {
 			c->bce = b;
 			return LK_UPDATE;
 		}
@@ -911,15 +912,14 @@ static int process(struct lma *lma, const struct in6_addr *src,
 			lma->cnt.ignored++;
 			return 0;
 		}
-		if (lma->cfg.use_timestamps &&
-		    pbu->opts.timestamp > b->last_ts)
+		if (lma->cfg.use_timestamps && pbu->opts.timestamp > b->last_ts)
 			b->last_ts = pbu->opts.timestamp;
 		b->last_seq = pbu->seq;
 		if (!(b->flags & BCE_F_DELETING)) {
 			b->flags |= BCE_F_DELETING;
 			timer_set(&lma->timers, &b->timer,
 				  xp_now_ms(&lma->clk) +
-					  lma->cfg.min_delay_bce_delete_ms);
+				      lma->cfg.min_delay_bce_delete_ms);
 			notify_up(lma, b);
 		}
 		c.status = MH_ST_ACCEPTED;
@@ -955,9 +955,8 @@ int lma_input(struct lma *lma, const struct in6_addr *src,
 		case MH_E_HDR_LEN:
 			if (lma->ops.send_param_problem &&
 			    addr_is_unicast(src)) {
-				lma->ops.send_param_problem(lma->arg, src,
-							    err.pointer, mh,
-							    len);
+				lma->ops.send_param_problem(
+				    lma->arg, src, err.pointer, mh, len);
 				lma->cnt.param_problem_tx++;
 			}
 			break;
@@ -996,15 +995,16 @@ void lma_run_timers(struct lma *lma)
 
 	/* §5.4.1.2: the wait is over, the held PBU makes a new session */
 	while ((t = timer_pop_due(&lma->held_timers, now))) {
-		struct held_pbu *h = (struct held_pbu *)((char *)t -
-			offsetof(struct held_pbu, timer));
+		struct held_pbu *h =
+		    (struct held_pbu *)((char *)t -
+					offsetof(struct held_pbu, timer));
 
 		held_release(lma, h);
 	}
 	/* lifetime expiry, or the end of MinDelayBeforeBCEDelete (§5.3.5) */
 	while ((t = timer_pop_due(&lma->timers, now))) {
-		struct bce *b = (struct bce *)((char *)t -
-					       offsetof(struct bce, timer));
+		struct bce *b =
+		    (struct bce *)((char *)t - offsetof(struct bce, timer));
 
 		if (b->flags & BCE_F_DELETING)
 			lma->cnt.bce_deleted++;
@@ -1031,10 +1031,9 @@ static int foreach_one(struct bce *b, void *arg)
 }
 
 int lma_foreach(struct lma *lma,
-		int (*cb)(const struct lma_bce_view *bce, void *arg),
-		void *arg)
+		int (*cb)(const struct lma_bce_view *bce, void *arg), void *arg)
 {
-	struct foreach_arg fa = { cb, arg };
+	struct foreach_arg fa = {cb, arg};
 
 	return bce_foreach(&lma->bces, foreach_one, &fa);
 }

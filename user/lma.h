@@ -17,30 +17,31 @@
 #include "mh.h"
 
 /* RFC 5213 §9.1 defaults */
-#define LMA_MIN_DELAY_BCE_DELETE_MS	10000	/* MinDelayBeforeBCEDelete */
-#define LMA_MAX_DELAY_NEW_BCE_MS	1500	/* MaxDelayBeforeNewBCEAssign */
-#define LMA_TS_WINDOW_MS		300	/* TimestampValidityWindow */
-#define LMA_MAX_LIFETIME_S		3600	/* local policy, no RFC value */
-#define LMA_MAX_BINDINGS		2000000
+#define LMA_MIN_DELAY_BCE_DELETE_MS 10000 /* MinDelayBeforeBCEDelete */
+#define LMA_MAX_DELAY_NEW_BCE_MS    1500  /* MaxDelayBeforeNewBCEAssign */
+#define LMA_TS_WINDOW_MS	    300	  /* TimestampValidityWindow */
+#define LMA_MAX_LIFETIME_S	    3600  /* local policy, no RFC value */
+#define LMA_MAX_BINDINGS	    2000000
 
 /* One mobile node the LMA knows by policy (RFC 5213 §4, §5.3.1 steps 6-8) */
 struct lma_mn_policy {
-	char mn_id[MH_MN_ID_MAX + 1];	/* NUL-terminated NAI */
+	char mn_id[MH_MN_ID_MAX + 1]; /* NUL-terminated NAI */
 	bool has_prefix;
-	struct in6_addr prefix;		/* static /64 home network prefix */
-	bool proxy_reg_disabled;	/* known but not enabled: status 152 */
+	struct in6_addr prefix;	 /* static /64 home network prefix */
+	bool proxy_reg_disabled; /* known but not enabled: status 152 */
 };
 
 struct lma_config {
 	struct in6_addr lmaa;
-	bool use_timestamps;		/* timestamps (default) or sequence # */
-	uint32_t ts_window_ms;		/* TimestampValidityWindow */
-	uint32_t max_lifetime_s;	/* cap on the granted lifetime */
+	bool use_timestamps;	 /* timestamps (default) or sequence # */
+	uint32_t ts_window_ms;	 /* TimestampValidityWindow */
+	uint32_t max_lifetime_s; /* cap on the granted lifetime */
 	uint32_t min_delay_bce_delete_ms; /* MinDelayBeforeBCEDelete */
-	uint32_t max_delay_new_bce_ms;	/* MaxDelayBeforeNewBCEAssign; 0: no
-					 * wait, create the new BCE at once */
-	struct in6_addr pool;		/* dynamic /64 HNPs are carved from */
-	uint8_t pool_plen;		/* pool/pool_plen; plen 0..64, 0: none */
+	/* MaxDelayBeforeNewBCEAssign; 0: no wait, a new BCE at once */
+	uint32_t max_delay_new_bce_ms;
+	/* dynamic /64 HNPs are carved from pool/pool_plen (0..64, 0: none) */
+	struct in6_addr pool;
+	uint8_t pool_plen;
 	/*
 	 * Authorized MAG proxy care-of addresses (status 154 for any other
 	 * source).  An empty list authorizes no MAG at all.
@@ -49,8 +50,8 @@ struct lma_config {
 	size_t n_mags;
 	const struct lma_mn_policy *policies;
 	size_t n_policies;
-	bool serve_unknown_mn;		/* MN-IDs without a policy entry; else 153 */
-	uint32_t max_bindings;		/* beyond it: status 130 */
+	bool serve_unknown_mn; /* MN-IDs without a policy entry; else 153 */
+	uint32_t max_bindings; /* beyond it: status 130 */
 };
 
 /* Fill cfg with the RFC 5213 §9 defaults; addresses and lists zeroed */
@@ -61,20 +62,20 @@ void lma_config_defaults(struct lma_config *cfg);
  * entry.  Pointers are valid during the call only.
  */
 struct lma_bce_view {
-	const char *mn_id;		/* not NUL-terminated: use mn_id_len */
+	const char *mn_id; /* not NUL-terminated: use mn_id_len */
 	uint8_t mn_id_len;
-	struct in6_addr hnp;		/* one /64 per mobility session */
+	struct in6_addr hnp; /* one /64 per mobility session */
 	uint8_t plen;
-	struct in6_addr pcoa;		/* serving MAG's proxy care-of address */
+	struct in6_addr pcoa; /* serving MAG's proxy care-of address */
 	uint8_t att, hi;
 	uint8_t ll_id[MH_LL_ID_MAX];
-	uint8_t ll_id_len;		/* 0: no link-layer identifier known */
-	uint32_t lifetime_s;		/* granted */
-	uint64_t expires_ms;		/* this LMA's clock (mono_ms) */
-	uint64_t registered_ms;		/* first registration, mono_ms */
-	uint64_t last_ts;		/* last accepted timestamp, 48.16 */
-	uint16_t last_seq;		/* last accepted sequence number */
-	bool deleting;			/* de-registered, in MinDelayBeforeBCEDelete */
+	uint8_t ll_id_len;	/* 0: no link-layer identifier known */
+	uint32_t lifetime_s;	/* granted */
+	uint64_t expires_ms;	/* this LMA's clock (mono_ms) */
+	uint64_t registered_ms; /* first registration, mono_ms */
+	uint64_t last_ts;	/* last accepted timestamp, 48.16 */
+	uint16_t last_seq;	/* last accepted sequence number */
+	bool deleting;		/* de-registered, in MinDelayBeforeBCEDelete */
 };
 
 struct lma_ops {
@@ -104,18 +105,18 @@ struct lma_ops {
 };
 
 struct lma_counters {
-	uint64_t rx;			/* MH messages into lma_input */
-	uint64_t pbu_rx;		/* well-formed PBUs */
-	uint64_t pba_tx;		/* PBAs sent, all statuses */
-	uint64_t pba_status[256];	/* PBAs sent, by status */
-	uint64_t be_tx;			/* Binding Errors sent */
-	uint64_t param_problem_tx;	/* ICMPv6 Parameter Problems asked */
-	uint64_t dropped;		/* malformed or not for the LMA */
-	uint64_t ignored;		/* silently ignored PBUs (§5.3.5) */
-	uint64_t held;			/* PBUs held for MaxDelayBeforeNewBCEAssign */
-	uint64_t send_err;		/* ops->send failures */
+	uint64_t rx;		   /* MH messages into lma_input */
+	uint64_t pbu_rx;	   /* well-formed PBUs */
+	uint64_t pba_tx;	   /* PBAs sent, all statuses */
+	uint64_t pba_status[256];  /* PBAs sent, by status */
+	uint64_t be_tx;		   /* Binding Errors sent */
+	uint64_t param_problem_tx; /* ICMPv6 Parameter Problems asked */
+	uint64_t dropped;	   /* malformed or not for the LMA */
+	uint64_t ignored;	   /* silently ignored PBUs (§5.3.5) */
+	uint64_t held;	   /* PBUs held for MaxDelayBeforeNewBCEAssign */
+	uint64_t send_err; /* ops->send failures */
 	uint64_t bce_created, bce_deleted, bce_expired;
-	uint64_t bindings;		/* current binding cache entries */
+	uint64_t bindings; /* current binding cache entries */
 };
 
 struct lma;

@@ -21,7 +21,7 @@
 #include "mag.h"
 #include "timer.h"
 
-#define MAG_MIN_BUCKETS	256
+#define MAG_MIN_BUCKETS 256
 
 enum pbu_kind {
 	PBU_INITIAL,
@@ -30,7 +30,7 @@ enum pbu_kind {
 };
 
 struct mag_mn {
-	struct mag_mn *next;		/* hash chain, by MAC */
+	struct mag_mn *next; /* hash chain, by MAC */
 	struct xp_timer timer;
 	uint8_t mac[6];
 	int ifindex;
@@ -38,14 +38,14 @@ struct mag_mn {
 	uint8_t mn_id_len;
 	struct in6_addr lma;
 	bool has_req_prefix;
-	struct in6_addr req_prefix;	/* static prefix from the policy */
+	struct in6_addr req_prefix; /* static prefix from the policy */
 	struct in6_addr hnp;
 	uint8_t plen;
 	struct in6_addr link_local;
 	int state;
 	uint8_t last_status;
 	bool timed_out;
-	bool announced;			/* mn_unbound owed when it ends */
+	bool announced; /* mn_unbound owed when it ends */
 	uint32_t lifetime_s;
 	uint64_t expires_ms;
 	uint64_t refresh_at;
@@ -54,8 +54,8 @@ struct mag_mn {
 	bool pending;
 	enum pbu_kind kind;
 	uint8_t hi;
-	uint16_t first_seq, seq;	/* seqs used by this transaction */
-	uint16_t own_seq;		/* per-node counter, sequence mode */
+	uint16_t first_seq, seq; /* seqs used by this transaction */
+	uint16_t own_seq;	 /* per-node counter, sequence mode */
 	uint32_t retries;
 	uint32_t backoff_ms;
 	uint64_t retx_at;
@@ -71,7 +71,7 @@ struct mag {
 	size_t mask;
 	size_t count;
 	struct timer_heap timers;
-	uint16_t seq;			/* per-MAG counter, timestamp mode */
+	uint16_t seq; /* per-MAG counter, timestamp mode */
 	struct mag_counters cnt;
 	uint8_t txbuf[MH_MAX_LEN];
 };
@@ -261,9 +261,9 @@ static void schedule(struct mag *mag, struct mag_mn *mn)
 
 static uint32_t initial_timeout(const struct mag *mag)
 {
-	return mag->cfg.initial_bindack_timeout_ms ?
-		       mag->cfg.initial_bindack_timeout_ms :
-		       MAG_INITIAL_BINDACK_TIMEOUT_MS;
+	return mag->cfg.initial_bindack_timeout_ms
+		   ? mag->cfg.initial_bindack_timeout_ms
+		   : MAG_INITIAL_BINDACK_TIMEOUT_MS;
 }
 
 static uint32_t max_timeout(const struct mag *mag)
@@ -291,9 +291,8 @@ static void send_pbu(struct mag *mag, struct mag_mn *mn)
 		m.seq = mag->seq++;
 	else
 		m.seq = ++mn->own_seq;
-	m.lifetime = mn->kind == PBU_DEREG ?
-			     0 :
-			     mh_lifetime_units(mag->cfg.lifetime_s);
+	m.lifetime =
+	    mn->kind == PBU_DEREG ? 0 : mh_lifetime_units(mag->cfg.lifetime_s);
 
 	o->has_mn_id = true;
 	o->mn_id_subtype = MH_MN_ID_SUBTYPE_NAI;
@@ -380,7 +379,7 @@ static void start_registration(struct mag *mag, struct mag_mn *mn)
 	mn->state = MAG_MN_PENDING;
 	mn->timed_out = false;
 	mn->last_status = 0;
-	mn->announced = true;	/* the daemon may act on the attach */
+	mn->announced = true; /* the daemon may act on the attach */
 	start_pbu(mag, mn, PBU_INITIAL);
 }
 
@@ -455,8 +454,8 @@ void mag_free(struct mag *mag)
 	free(mag);
 }
 
-static struct mag_mn *new_mn(struct mag *mag, const uint8_t mac[6],
-			     int ifindex, const struct mag_mn_policy *p)
+static struct mag_mn *new_mn(struct mag *mag, const uint8_t mac[6], int ifindex,
+			     const struct mag_mn_policy *p)
 {
 	struct mag_mn *mn = calloc(1, sizeof(*mn));
 	int n;
@@ -668,8 +667,8 @@ int mag_input(struct mag *mag, const struct in6_addr *src, const uint8_t *mh,
 	mag->cnt.pba_rx++;
 
 	mn = find_pba_owner(mag, &m.opts);
-	resync = !mag->cfg.use_timestamps &&
-		 m.status == MH_ST_SEQ_OUT_OF_WINDOW;
+	resync =
+	    !mag->cfg.use_timestamps && m.status == MH_ST_SEQ_OUT_OF_WINDOW;
 	if (!mn || !(m.flags & MH_BA_F_P) ||
 	    !pba_matches(mag, mn, src, &m, resync)) {
 		/* §6.9.1.2 steps 5-6: not an answer to what we sent */
@@ -686,8 +685,8 @@ int mag_input(struct mag *mag, const struct in6_addr *src, const uint8_t *mh,
 	 * number; 157: our timestamp lost to an earlier PBU, send a newer
 	 * one (§4.1: SHOULD re-register).  Both bounded by max_retries.
 	 */
-	if (resync || (mag->cfg.use_timestamps &&
-		       m.status == MH_ST_TIMESTAMP_LOWER)) {
+	if (resync ||
+	    (mag->cfg.use_timestamps && m.status == MH_ST_TIMESTAMP_LOWER)) {
 		if (mn->retries < mag->cfg.max_retries) {
 			if (resync)
 				mn->own_seq = m.seq;
@@ -732,8 +731,7 @@ static void mn_timer(struct mag *mag, struct mag_mn *mn, uint64_t now)
 		if (mn->kind == PBU_INITIAL &&
 		    mn->retries >= mag->cfg.max_retries) {
 			mag->cnt.gave_up++;
-			log_info("mag: no pba for mn %s, giving up",
-				 mn->mn_id);
+			log_info("mag: no pba for mn %s, giving up", mn->mn_id);
 			give_up(mag, mn);
 			return;
 		}
@@ -756,7 +754,8 @@ static void mn_timer(struct mag *mag, struct mag_mn *mn, uint64_t now)
 	 * refresh; the daemon calls mag_detach() on link loss, so a node
 	 * still in the list is taken as attached.
 	 */
-	if (mn->state == MAG_MN_BOUND && !mn->pending && now >= mn->refresh_at) {
+	if (mn->state == MAG_MN_BOUND && !mn->pending &&
+	    now >= mn->refresh_at) {
 		start_pbu(mag, mn, PBU_REFRESH);
 		return;
 	}
@@ -769,8 +768,9 @@ void mag_run_timers(struct mag *mag)
 	struct xp_timer *t;
 
 	while ((t = timer_pop_due(&mag->timers, now))) {
-		struct mag_mn *mn = (struct mag_mn *)((char *)t -
-			offsetof(struct mag_mn, timer));
+		struct mag_mn *mn =
+		    (struct mag_mn *)((char *)t -
+				      offsetof(struct mag_mn, timer));
 
 		mn_timer(mag, mn, now);
 	}
@@ -832,8 +832,8 @@ int mag_restore(struct mag *mag, const struct mag_mn_view *v)
 	mn->announced = true;
 	mn->lifetime_s = v->lifetime_s;
 	mn->expires_ms = v->expires_ms;
-	ahead = (uint64_t)v->lifetime_s * 1000 * (100 - MAG_REFRESH_PERCENT) /
-		100;
+	ahead =
+	    (uint64_t)v->lifetime_s * 1000 * (100 - MAG_REFRESH_PERCENT) / 100;
 	mn->refresh_at = v->expires_ms > ahead ? v->expires_ms - ahead : 0;
 	if (mn->refresh_at < now)
 		mn->refresh_at = now;

@@ -17,12 +17,12 @@
 #include "clock.h"
 #include "mh.h"
 
-#define MAG_INITIAL_BINDACK_TIMEOUT_MS	1000	/* RFC 6275 §12 */
-#define MAG_MAX_BINDACK_TIMEOUT_MS	32000	/* RFC 6275 §12 */
-#define MAG_MAX_RETRIES			6	/* 1+2+4+8+16+32 s */
-#define MAG_LIFETIME_S			3600
-#define MAG_REFRESH_PERCENT		80	/* refresh at 80% of lifetime */
-#define MAG_REALM_MAX			64
+#define MAG_INITIAL_BINDACK_TIMEOUT_MS 1000  /* RFC 6275 §12 */
+#define MAG_MAX_BINDACK_TIMEOUT_MS     32000 /* RFC 6275 §12 */
+#define MAG_MAX_RETRIES		       6     /* 1+2+4+8+16+32 s */
+#define MAG_LIFETIME_S		       3600
+#define MAG_REFRESH_PERCENT	       80 /* refresh at 80% of lifetime */
+#define MAG_REALM_MAX		       64
 
 /*
  * One policy profile entry (RFC 5213 §6.2), keyed by the MN's MAC.  A node
@@ -31,30 +31,30 @@
  */
 struct mag_mn_policy {
 	uint8_t mac[6];
-	char mn_id[MH_MN_ID_MAX + 1];	/* "" : derived from the MAC */
+	char mn_id[MH_MN_ID_MAX + 1]; /* "" : derived from the MAC */
 	bool has_lma;
 	struct in6_addr lma;
 	bool has_prefix;
-	struct in6_addr prefix;		/* static /64 asked for in the PBU */
+	struct in6_addr prefix; /* static /64 asked for in the PBU */
 };
 
 struct mag_config {
-	struct in6_addr pcoa;		/* our proxy care-of address */
+	struct in6_addr pcoa; /* our proxy care-of address */
 	struct in6_addr default_lma;
-	bool serve_unknown_mn;		/* unknown MAC: serve, or -EPERM */
-	bool use_timestamps;		/* timestamp option or sequence # */
-	uint32_t lifetime_s;		/* requested lifetime */
-	uint32_t initial_bindack_timeout_ms;	/* INITIAL_BINDACK_TIMEOUT */
-	uint32_t max_bindack_timeout_ms;	/* MAX_BINDACK_TIMEOUT */
-	uint32_t max_retries;		/* retransmissions before giving up */
-	uint8_t att;			/* access technology, 3 = 802.3 */
+	bool serve_unknown_mn; /* unknown MAC: serve, or -EPERM */
+	bool use_timestamps;   /* timestamp option or sequence # */
+	uint32_t lifetime_s;   /* requested lifetime */
+	uint32_t initial_bindack_timeout_ms; /* INITIAL_BINDACK_TIMEOUT */
+	uint32_t max_bindack_timeout_ms;     /* MAX_BINDACK_TIMEOUT */
+	uint32_t max_retries; /* retransmissions before giving up */
+	uint8_t att;	      /* access technology, 3 = 802.3 */
 	/*
 	 * FixedMAGLinkLocalAddressOnAllAccessLinks: when ALL_ZERO, every PBU
 	 * carries an ALL_ZERO Link-local Address option and the LMA supplies
 	 * one (RFC 5213 §6.9.1.1); the PBA's value is in mag_mn_view.
 	 */
 	struct in6_addr link_local;
-	char realm[MAG_REALM_MAX];	/* NAI realm of derived MN-IDs */
+	char realm[MAG_REALM_MAX]; /* NAI realm of derived MN-IDs */
 	const struct mag_mn_policy *policies;
 	size_t n_policies;
 };
@@ -71,25 +71,25 @@ int mag_mn_id_from_mac(const uint8_t mac[6], const char *realm, char *buf,
 		       size_t size);
 
 enum mag_mn_state {
-	MAG_MN_PENDING = 1,	/* initial PBU sent, no PBA yet */
-	MAG_MN_BOUND,		/* PBA 0 received; refresh PBU may be out */
-	MAG_MN_REJECTED,	/* PBA >= 128, or no answer (timed_out) */
-	MAG_MN_DEREGISTERING,	/* lifetime-0 PBU sent on detach */
+	MAG_MN_PENDING = 1,   /* initial PBU sent, no PBA yet */
+	MAG_MN_BOUND,	      /* PBA 0 received; refresh PBU may be out */
+	MAG_MN_REJECTED,      /* PBA >= 128, or no answer (timed_out) */
+	MAG_MN_DEREGISTERING, /* lifetime-0 PBU sent on detach */
 };
 
 struct mag_mn_view {
-	const char *mn_id;		/* NUL-terminated */
+	const char *mn_id; /* NUL-terminated */
 	uint8_t mac[6];
-	int ifindex;			/* access link */
+	int ifindex; /* access link */
 	struct in6_addr lma;
-	struct in6_addr hnp;		/* valid when state == MAG_MN_BOUND */
+	struct in6_addr hnp; /* valid when state == MAG_MN_BOUND */
 	uint8_t plen;
-	struct in6_addr link_local;	/* MAG link-local for this node's link */
-	int state;			/* enum mag_mn_state */
-	uint8_t last_status;		/* last PBA status */
-	bool timed_out;			/* gave up: no PBA after max_retries */
-	uint32_t lifetime_s;		/* granted */
-	uint64_t expires_ms;		/* mono_ms */
+	struct in6_addr link_local; /* MAG link-local for this node's link */
+	int state;		    /* enum mag_mn_state */
+	uint8_t last_status;	    /* last PBA status */
+	bool timed_out;		    /* gave up: no PBA after max_retries */
+	uint32_t lifetime_s;	    /* granted */
+	uint64_t expires_ms;	    /* mono_ms */
 };
 
 struct mag_ops {
@@ -111,9 +111,9 @@ struct mag_ops {
 
 struct mag_counters {
 	uint64_t pbu_tx, pbu_retx, pba_rx;
-	uint64_t pba_ignored;		/* matches no pending PBU (§6.9.1.2) */
-	uint64_t pba_rejected;		/* status >= 128 */
-	uint64_t dropped;		/* malformed or not a PBA */
+	uint64_t pba_ignored;  /* matches no pending PBU (§6.9.1.2) */
+	uint64_t pba_rejected; /* status >= 128 */
+	uint64_t dropped;      /* malformed or not a PBA */
 	uint64_t gave_up, expired, send_err;
 };
 

@@ -13,13 +13,13 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#define POOL_MAX_SCAN	(1u << 20)	/* bound on one allocation's search */
+#define POOL_MAX_SCAN (1u << 20) /* bound on one allocation's search */
 
 struct hnp_pool {
 	struct in6_addr base;
-	uint8_t plen;			/* 0: no pool */
-	uint64_t size;			/* number of /64s */
-	uint64_t cursor;		/* next index to try */
+	uint8_t plen;	 /* 0: no pool */
+	uint64_t size;	 /* number of /64s */
+	uint64_t cursor; /* next index to try */
 	uint64_t used;
 };
 

@@ -12,15 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TIMER_IDLE	UINT32_MAX	/* heap_idx of a timer not armed */
+#define TIMER_IDLE UINT32_MAX /* heap_idx of a timer not armed */
 
 struct xp_timer {
-	uint64_t when;		/* absolute mono ms */
-	uint32_t heap_idx;	/* slot in the heap, TIMER_IDLE when idle */
+	uint64_t when;	   /* absolute mono ms */
+	uint32_t heap_idx; /* slot in the heap, TIMER_IDLE when idle */
 };
 
 struct timer_slot {
-	uint64_t when;		/* copy of t->when: compares stay in the array */
+	uint64_t when; /* copy of t->when: compares stay in the array */
 	struct xp_timer *t;
 };
 

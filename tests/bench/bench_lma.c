@@ -23,12 +23,12 @@
 #include "lma.h"
 #include "mh.h"
 
-#define N_MAGS		16
-#define STEP_NS		20000	/* fake time per PBU: distinct timestamps */
-#define TARGET_RATE	50000
-#define TARGET_P99_US	100
-#define TARGET_MEM	512
-#define KERNEL_BYTES	180	/* hash map share per binding (issue 3) */
+#define N_MAGS	      16
+#define STEP_NS	      20000 /* fake time per PBU: distinct timestamps */
+#define TARGET_RATE   50000
+#define TARGET_P99_US 100
+#define TARGET_MEM    512
+#define KERNEL_BYTES  180 /* hash map share per binding (issue 3) */
 
 static uint64_t g_wall_ns = 1700000000000000000ull;
 static uint64_t g_base_ns;
@@ -132,27 +132,27 @@ static void fill_pbu(struct mh_msg *m, uint32_t i, uint16_t seq, bool refresh,
 }
 
 struct prebuilt {
-	uint8_t *buf;		/* n messages of up to 128 bytes */
+	uint8_t *buf; /* n messages of up to 128 bytes */
 	uint16_t *len;
 	uint32_t *mn;
 };
 
-#define SLOT	128
+#define SLOT 128
 
 int main(int argc, char **argv)
 {
-	uint32_t n_bind = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) :
-				     1000000;
-	uint32_t n_pbu = argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 0) :
-				    200000;
+	uint32_t n_bind =
+	    argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 1000000;
+	uint32_t n_pbu =
+	    argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 0) : 200000;
 	struct in6_addr mags[N_MAGS], lmaa;
-	struct xp_clock clk = { fake_mono, fake_wall, NULL };
-	struct lma_ops ops = { .send = nop_send, .bce_up = note_up };
+	struct xp_clock clk = {fake_mono, fake_wall, NULL};
+	struct lma_ops ops = {.send = nop_send, .bce_up = note_up};
 	struct lma_config cfg;
 	struct lma_counters cnt;
 	struct prebuilt pb[2];
 	struct mh_msg m;
-	uint8_t (*hnp)[8];
+	uint8_t(*hnp)[8];
 	uint32_t *lat, i, r;
 	uint64_t t0, t1, fill_ns, batch_ns, seed = 88172645463325252ull;
 	size_t heap0, rss0, heap1, rss1;
@@ -284,18 +284,23 @@ int main(int argc, char **argv)
 	per_heap = (double)(heap1 - heap0) / n_bind;
 	per_rss = (double)(rss1 - rss0) / n_bind;
 	printf("LMA benchmark: %u bindings, %u re-registration PBUs per run, "
-	       "one core\n", n_bind, n_pbu);
+	       "one core\n",
+	       n_bind, n_pbu);
 	printf("  %-44s %12s   %s\n", "metric", "value", "target");
-	printf("  %-44s %12.0f   %s\n", "initial registrations/s (cache filling)",
+	printf("  %-44s %12.0f   %s\n",
+	       "initial registrations/s (cache filling)",
 	       n_bind / (fill_ns / 1e9), "-");
-	printf("  %-44s %12.0f   >= %d\n", "re-registration PBUs/s (back to back)",
+	printf("  %-44s %12.0f   >= %d\n",
+	       "re-registration PBUs/s (back to back)",
 	       n_pbu / (batch_ns / 1e9), TARGET_RATE);
-	printf("  %-44s %12.2f   -\n", "per-PBU p50 (us)", lat[n_pbu / 2] / 1e3);
+	printf("  %-44s %12.2f   -\n", "per-PBU p50 (us)",
+	       lat[n_pbu / 2] / 1e3);
 	printf("  %-44s %12.2f   < %d\n", "per-PBU p99 (us)",
 	       lat[(uint64_t)n_pbu * 99 / 100] / 1e3, TARGET_P99_US);
 	printf("  %-44s %12.2f   -\n", "per-PBU p99.9 (us)",
 	       lat[(uint64_t)n_pbu * 999 / 1000] / 1e3);
-	printf("  %-44s %12.2f   -\n", "per-PBU max (us)", lat[n_pbu - 1] / 1e3);
+	printf("  %-44s %12.2f   -\n", "per-PBU max (us)",
+	       lat[n_pbu - 1] / 1e3);
 	printf("  %-44s %12.0f   -\n", "daemon heap bytes/binding (malloc)",
 	       per_heap);
 	printf("  %-44s %12.0f   -\n", "daemon RSS bytes/binding", per_rss);

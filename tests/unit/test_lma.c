@@ -18,11 +18,11 @@
 #include "lma.h"
 #include "mh.h"
 
-#define WALL_BASE_NS	1700000000000000000ull
-#define MAX_SENT	16
+#define WALL_BASE_NS 1700000000000000000ull
+#define MAX_SENT     16
 
-static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0xa1 };
-static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0xb2 };
+static const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0xa1};
+static const uint8_t mac_b[6] = {0x02, 0, 0, 0, 0, 0xb2};
 
 struct sent {
 	struct in6_addr dst;
@@ -33,7 +33,7 @@ struct sent {
 
 struct env {
 	uint64_t now_ms;
-	int64_t wall_skew_ns;		/* MAG clock minus LMA clock */
+	int64_t wall_skew_ns; /* MAG clock minus LMA clock */
 	struct xp_clock clk;
 	struct lma_config cfg;
 	struct in6_addr mags[2];
@@ -57,15 +57,15 @@ static void addr(struct in6_addr *a, const char *s)
 	assert_int_equal(inet_pton(AF_INET6, s, a), 1);
 }
 
-static struct in6_addr A(const char *s)
-{
+static struct in6_addr A(const char *s) {
 	struct in6_addr a;
 
 	addr(&a, s);
 	return a;
 }
 
-static uint64_t fake_mono(void *arg)
+static uint64_t
+fake_mono(void *arg)
 {
 	return ((struct env *)arg)->now_ms;
 }
@@ -129,10 +129,10 @@ static void cb_down(void *arg, const struct lma_bce_view *v)
 }
 
 static const struct lma_ops ops = {
-	.send = cb_send,
-	.send_param_problem = cb_pp,
-	.bce_up = cb_up,
-	.bce_down = cb_down,
+    .send = cb_send,
+    .send_param_problem = cb_pp,
+    .bce_up = cb_up,
+    .bce_down = cb_down,
 };
 
 static void env_start(struct env *e)
@@ -215,8 +215,8 @@ static void pbu_init(struct env *e, struct mh_msg *m, const char *nai,
 		memcpy(m->opts.ll_id, mac, 6);
 	}
 	m->opts.has_timestamp = e->cfg.use_timestamps;
-	m->opts.timestamp = mh_timestamp_from_ns(fake_wall(e) +
-						 e->wall_skew_ns);
+	m->opts.timestamp =
+	    mh_timestamp_from_ns(fake_wall(e) + e->wall_skew_ns);
 }
 
 static void set_hnp(struct mh_msg *m, const struct in6_addr *p)
@@ -300,7 +300,7 @@ static void test_6275_9_2_unknown_mh_type_binding_error_2(void **state)
 {
 	struct env *e = *state;
 	/* a Heartbeat (type 13): we do not support it, so the peer learns */
-	uint8_t hb[16] = { 59, 1, 13, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 0, 0 };
+	uint8_t hb[16] = {59, 1, 13, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 0, 0};
 	struct in6_addr mcast = A("ff02::1");
 
 	env_start(e);
@@ -336,7 +336,7 @@ static void test_6275_9_2_header_len_param_problem(void **state)
 {
 	struct env *e = *state;
 	/* a BU with Header Len 0: below the BU minimum of 1 */
-	uint8_t bu[8] = { 59, 0, 5, 0, 0, 0, 0, 1 };
+	uint8_t bu[8] = {59, 0, 5, 0, 0, 0, 0, 1};
 
 	env_start(e);
 	assert_int_equal(lma_input(e->lma, &mag1, &lmaa, bu, sizeof(bu)),
@@ -466,7 +466,7 @@ static void test_5213_5_3_1_step11_missing_hi_161(void **state)
 	a = pba_for(e, &mag1, &m);
 	assert_int_equal(a->status, MH_ST_MISSING_HI);
 	assert_true(a->opts.has_hi);
-	assert_int_equal(a->opts.hi, 0);	/* 0 when absent (§5.3.6) */
+	assert_int_equal(a->opts.hi, 0); /* 0 when absent (§5.3.6) */
 }
 
 static void test_5213_5_3_1_step12_missing_att_162(void **state)
@@ -509,8 +509,7 @@ static void test_5213_6_9_1_1_mixed_all_zero_and_prefix_128(void **state)
 	m.opts.n_hnp = 2;
 	m.opts.hnp[1].plen = 64;
 	m.opts.hnp[1].prefix = A("2001:db8:100:9::");
-	assert_int_equal(status_of(e, &mag1, &m),
-			 MH_ST_REASON_UNSPECIFIED);
+	assert_int_equal(status_of(e, &mag1, &m), MH_ST_REASON_UNSPECIFIED);
 	assert_int_equal(e->n_up, 0);
 }
 
@@ -523,7 +522,7 @@ static void test_5213_5_5_timestamp_outside_window_156(void **state)
 	struct mh_msg m;
 
 	env_start(e);
-	e->wall_skew_ns = 301 * 1000000ll;	/* MAG 301 ms ahead */
+	e->wall_skew_ns = 301 * 1000000ll; /* MAG 301 ms ahead */
 	pbu_init(e, &m, "mn1@example.com", mac_a);
 	a = pba_for(e, &mag1, &m);
 	assert_int_equal(a->status, MH_ST_TIMESTAMP_MISMATCH);
@@ -605,7 +604,7 @@ static void test_6275_9_5_1_seq_out_of_window_135(void **state)
 	m.seq = 40000 - 5;
 	a = pba_for(e, &mag1, &m);
 	assert_int_equal(a->status, MH_ST_SEQ_OUT_OF_WINDOW);
-	assert_int_equal(a->seq, 40000);	/* the last accepted */
+	assert_int_equal(a->seq, 40000); /* the last accepted */
 	/* equal is not newer */
 	m.seq = 40000;
 	assert_int_equal(status_of(e, &mag1, &m), MH_ST_SEQ_OUT_OF_WINDOW);
@@ -693,7 +692,7 @@ static void test_5213_5_3_2_step2_pool_exhausted_130(void **state)
 	struct env *e = *state;
 	struct mh_msg m;
 
-	e->cfg.pool_plen = 63;		/* two /64s */
+	e->cfg.pool_plen = 63; /* two /64s */
 	env_start(e);
 	register_mn(e, &mag1, "mn1@example.com", mac_a);
 	register_mn(e, &mag1, "mn2@example.com", mac_b);
@@ -706,8 +705,7 @@ static void test_5213_5_3_2_step2_pool_exhausted_130(void **state)
 	register_mn(e, &mag1, "mn1@example.com", mac_a);
 	register_mn(e, &mag1, "mn2@example.com", mac_b);
 	pbu_init(e, &m, "mn3@example.com", mac_a);
-	assert_int_equal(status_of(e, &mag1, &m),
-			 MH_ST_INSUFFICIENT_RESOURCES);
+	assert_int_equal(status_of(e, &mag1, &m), MH_ST_INSUFFICIENT_RESOURCES);
 	assert_int_equal(counter_bindings(e), 2);
 }
 
@@ -720,8 +718,7 @@ static void test_5213_5_3_2_max_bindings_130(void **state)
 	env_start(e);
 	register_mn(e, &mag1, "mn1@example.com", mac_a);
 	pbu_init(e, &m, "mn2@example.com", mac_b);
-	assert_int_equal(status_of(e, &mag1, &m),
-			 MH_ST_INSUFFICIENT_RESOURCES);
+	assert_int_equal(status_of(e, &mag1, &m), MH_ST_INSUFFICIENT_RESOURCES);
 }
 
 static void test_5213_5_3_2_step3_prefix_not_owned_155(void **state)
@@ -735,14 +732,12 @@ static void test_5213_5_3_2_step3_prefix_not_owned_155(void **state)
 	/* outside the pool and nobody's static prefix */
 	pbu_init(e, &m, "mn1@example.com", mac_a);
 	set_hnp(&m, &other);
-	assert_int_equal(status_of(e, &mag1, &m),
-			 MH_ST_NOT_AUTHORIZED_FOR_HNP);
+	assert_int_equal(status_of(e, &mag1, &m), MH_ST_NOT_AUTHORIZED_FOR_HNP);
 	/* another node's static prefix */
 	set_hnp(&m, &reserved);
 	m.seq++;
 	m.opts.timestamp++;
-	assert_int_equal(status_of(e, &mag1, &m),
-			 MH_ST_NOT_AUTHORIZED_FOR_HNP);
+	assert_int_equal(status_of(e, &mag1, &m), MH_ST_NOT_AUTHORIZED_FOR_HNP);
 	assert_int_equal(e->n_up, 0);
 }
 
@@ -756,8 +751,7 @@ static void test_5213_5_4_1_1_prefix_of_another_mn_155(void **state)
 	p = register_mn(e, &mag1, "mn1@example.com", mac_a);
 	pbu_init(e, &m, "mn2@example.com", mac_b);
 	set_hnp(&m, &p);
-	assert_int_equal(status_of(e, &mag2, &m),
-			 MH_ST_NOT_AUTHORIZED_FOR_HNP);
+	assert_int_equal(status_of(e, &mag2, &m), MH_ST_NOT_AUTHORIZED_FOR_HNP);
 	assert_int_equal(e->n_up, 1);
 }
 
@@ -814,7 +808,7 @@ static void test_5213_5_3_6_lifetime_capped(void **state)
 	m.lifetime = mh_lifetime_units(5000);
 	a = pba_for(e, &mag1, &m);
 	assert_int_equal(a->status, MH_ST_ACCEPTED);
-	assert_int_equal(a->lifetime, 250);	/* 1000 s */
+	assert_int_equal(a->lifetime, 250); /* 1000 s */
 	assert_int_equal(e->up.lifetime_s, 1000);
 	/* shorter than the cap: as asked */
 	pbu_init(e, &m, "mn2@example.com", mac_b);
@@ -909,7 +903,7 @@ static void test_5213_5_4_1_2_ll_id_match_moves_session(void **state)
 
 	env_start(e);
 	p = register_mn(e, &mag1, "mn1@example.com", mac_a);
-	pbu_init(e, &m, "mn1@example.com", mac_a);	/* HI 4 */
+	pbu_init(e, &m, "mn1@example.com", mac_a); /* HI 4 */
 	a = pba_for(e, &mag2, &m);
 	assert_int_equal(a->status, MH_ST_ACCEPTED);
 	assert_memory_equal(&a->opts.hnp[0].prefix, &p, 16);
@@ -943,8 +937,7 @@ static void test_5213_5_4_1_1_prefix_and_same_mag_updates(void **state)
 	m.opts.att = MH_ATT_80211;
 	m.opts.hi = MH_HI_NEW_IF;
 	set_hnp(&m, &p);
-	assert_int_equal(status_of(e, &mag1, &m),
-			 MH_ST_NOT_AUTHORIZED_FOR_HNP);
+	assert_int_equal(status_of(e, &mag1, &m), MH_ST_NOT_AUTHORIZED_FOR_HNP);
 }
 
 static void test_5213_5_4_1_2_new_interface_new_session(void **state)
@@ -1214,51 +1207,51 @@ static void test_lma_counters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_6275_9_2_unknown_mh_type_binding_error_2),
-		T(test_6275_9_2_payload_proto_param_problem),
-		T(test_6275_9_2_header_len_param_problem),
-		T(test_5213_8_1_bu_without_p_flag_not_processed),
-		T(test_5213_5_3_1_step4_missing_mn_id_160),
-		T(test_5213_5_3_1_step6_mag_not_authorized_154),
-		T(test_5213_5_3_1_step6_empty_mag_list_authorizes_none),
-		T(test_5213_5_3_1_step7_not_lma_for_this_mn_153),
-		T(test_5213_5_3_1_step8_proxy_reg_not_enabled_152),
-		T(test_5213_5_3_1_step10_missing_hnp_158),
-		T(test_5213_5_3_1_step11_missing_hi_161),
-		T(test_5213_5_3_1_step12_missing_att_162),
-		T(test_5213_5_3_1_order_mn_id_checked_before_mag),
-		T(test_5213_6_9_1_1_mixed_all_zero_and_prefix_128),
-		T(test_5213_5_5_timestamp_outside_window_156),
-		T(test_5213_5_5_timestamp_missing_156),
-		T(test_5213_5_5_timestamp_not_newer_157),
-		T(test_5213_5_5_accepted_pba_echoes_pbu_timestamp),
-		T(test_6275_9_5_1_seq_out_of_window_135),
-		T(test_6275_9_5_1_seq_wraps_modulo_2_16),
-		T(test_5213_5_3_2_initial_registration_from_pool),
-		T(test_5213_5_3_2_static_prefix_from_policy),
-		T(test_5213_5_3_2_step2_pool_exhausted_130),
-		T(test_5213_5_3_2_max_bindings_130),
-		T(test_5213_5_3_2_step3_prefix_not_owned_155),
-		T(test_5213_5_4_1_1_prefix_of_another_mn_155),
-		T(test_5213_5_4_1_1_prefix_set_mismatch_159),
-		T(test_5213_5_2_prefix_never_handed_twice),
-		T(test_5213_5_3_6_lifetime_capped),
-		T(test_5213_5_3_6_link_local_supplied_for_all_zero),
-		T(test_5213_5_3_3_re_registration),
-		T(test_5213_5_3_4_handover_hi3_without_ll_id),
-		T(test_5213_5_4_1_2_ll_id_match_moves_session),
-		T(test_5213_5_4_1_1_prefix_and_same_mag_updates),
-		T(test_5213_5_4_1_2_new_interface_new_session),
-		T(test_5213_5_4_1_2_hi4_waits_for_old_mag_dereg),
-		T(test_5213_5_4_1_2_hi4_new_session_after_max_delay),
-		T(test_5213_5_4_1_2_no_wait_when_delay_zero),
-		T(test_5213_5_3_5_deregistration_min_delay),
-		T(test_5213_5_3_5_dereg_from_other_mag_ignored),
-		T(test_5213_5_4_1_dereg_for_no_session_ignored),
-		T(test_5213_5_3_5_pbu_during_min_delay_revives),
-		T(test_5213_5_3_3_lifetime_expiry_deletes),
-		T(test_lma_restore_and_foreach),
-		T(test_lma_counters),
+	    T(test_6275_9_2_unknown_mh_type_binding_error_2),
+	    T(test_6275_9_2_payload_proto_param_problem),
+	    T(test_6275_9_2_header_len_param_problem),
+	    T(test_5213_8_1_bu_without_p_flag_not_processed),
+	    T(test_5213_5_3_1_step4_missing_mn_id_160),
+	    T(test_5213_5_3_1_step6_mag_not_authorized_154),
+	    T(test_5213_5_3_1_step6_empty_mag_list_authorizes_none),
+	    T(test_5213_5_3_1_step7_not_lma_for_this_mn_153),
+	    T(test_5213_5_3_1_step8_proxy_reg_not_enabled_152),
+	    T(test_5213_5_3_1_step10_missing_hnp_158),
+	    T(test_5213_5_3_1_step11_missing_hi_161),
+	    T(test_5213_5_3_1_step12_missing_att_162),
+	    T(test_5213_5_3_1_order_mn_id_checked_before_mag),
+	    T(test_5213_6_9_1_1_mixed_all_zero_and_prefix_128),
+	    T(test_5213_5_5_timestamp_outside_window_156),
+	    T(test_5213_5_5_timestamp_missing_156),
+	    T(test_5213_5_5_timestamp_not_newer_157),
+	    T(test_5213_5_5_accepted_pba_echoes_pbu_timestamp),
+	    T(test_6275_9_5_1_seq_out_of_window_135),
+	    T(test_6275_9_5_1_seq_wraps_modulo_2_16),
+	    T(test_5213_5_3_2_initial_registration_from_pool),
+	    T(test_5213_5_3_2_static_prefix_from_policy),
+	    T(test_5213_5_3_2_step2_pool_exhausted_130),
+	    T(test_5213_5_3_2_max_bindings_130),
+	    T(test_5213_5_3_2_step3_prefix_not_owned_155),
+	    T(test_5213_5_4_1_1_prefix_of_another_mn_155),
+	    T(test_5213_5_4_1_1_prefix_set_mismatch_159),
+	    T(test_5213_5_2_prefix_never_handed_twice),
+	    T(test_5213_5_3_6_lifetime_capped),
+	    T(test_5213_5_3_6_link_local_supplied_for_all_zero),
+	    T(test_5213_5_3_3_re_registration),
+	    T(test_5213_5_3_4_handover_hi3_without_ll_id),
+	    T(test_5213_5_4_1_2_ll_id_match_moves_session),
+	    T(test_5213_5_4_1_1_prefix_and_same_mag_updates),
+	    T(test_5213_5_4_1_2_new_interface_new_session),
+	    T(test_5213_5_4_1_2_hi4_waits_for_old_mag_dereg),
+	    T(test_5213_5_4_1_2_hi4_new_session_after_max_delay),
+	    T(test_5213_5_4_1_2_no_wait_when_delay_zero),
+	    T(test_5213_5_3_5_deregistration_min_delay),
+	    T(test_5213_5_3_5_dereg_from_other_mag_ignored),
+	    T(test_5213_5_4_1_dereg_for_no_session_ignored),
+	    T(test_5213_5_3_5_pbu_during_min_delay_revives),
+	    T(test_5213_5_3_3_lifetime_expiry_deletes),
+	    T(test_lma_restore_and_foreach),
+	    T(test_lma_counters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,11 +20,11 @@
 #include "mag.h"
 #include "mh.h"
 
-#define WALL_BASE_NS	1700000000000000000ull
-#define RING		64
+#define WALL_BASE_NS 1700000000000000000ull
+#define RING	     64
 
-static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0xa1 };
-static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0xb2 };
+static const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0xa1};
+static const uint8_t mac_b[6] = {0x02, 0, 0, 0, 0, 0xb2};
 
 struct sent {
 	struct in6_addr dst;
@@ -47,15 +47,15 @@ struct env {
 
 static struct in6_addr lma1, lma2, pcoa, hnp1;
 
-static struct in6_addr A(const char *s)
-{
+static struct in6_addr A(const char *s) {
 	struct in6_addr a;
 
 	assert_int_equal(inet_pton(AF_INET6, s, &a), 1);
 	return a;
 }
 
-static uint64_t fake_mono(void *arg)
+static uint64_t
+fake_mono(void *arg)
 {
 	return ((struct env *)arg)->now_ms;
 }
@@ -94,9 +94,9 @@ static void cb_unbound(void *arg, const struct mag_mn_view *v)
 }
 
 static const struct mag_ops ops = {
-	.send = cb_send,
-	.mn_bound = cb_bound,
-	.mn_unbound = cb_unbound,
+    .send = cb_send,
+    .mn_bound = cb_bound,
+    .mn_unbound = cb_unbound,
 };
 
 static int setup(void **state)
@@ -199,8 +199,8 @@ static void test_5213_6_2_mn_id_derived_from_mac(void **state)
 	struct env *e = *state;
 	char buf[64];
 
-	assert_int_equal(mag_mn_id_from_mac(mac_a, "example.com", buf,
-					    sizeof(buf)), 24);
+	assert_int_equal(
+	    mag_mn_id_from_mac(mac_a, "example.com", buf, sizeof(buf)), 24);
 	assert_string_equal(buf, "0200000000a1@example.com");
 	assert_int_equal(mag_mn_id_from_mac(mac_a, "", buf, sizeof(buf)), 12);
 	assert_string_equal(buf, "0200000000a1");
@@ -209,10 +209,9 @@ static void test_5213_6_2_mn_id_derived_from_mac(void **state)
 	env_start(e);
 	assert_int_equal(mag_attach(e->mag, mac_a, 3), 0);
 	assert_int_equal(last(e)->msg.opts.mn_id_len, 24);
-	assert_memory_equal(last(e)->msg.opts.mn_id,
-			    "0200000000a1@example.com", 24);
-	assert_int_equal(last(e)->msg.opts.mn_id_subtype,
-			 MH_MN_ID_SUBTYPE_NAI);
+	assert_memory_equal(last(e)->msg.opts.mn_id, "0200000000a1@example.com",
+			    24);
+	assert_int_equal(last(e)->msg.opts.mn_id_subtype, MH_MN_ID_SUBTYPE_NAI);
 }
 
 static void test_5213_6_2_policy_mn_id_lma_and_prefix(void **state)
@@ -263,8 +262,8 @@ static void test_5213_6_9_1_1_initial_pbu_contents(void **state)
 	p = &last(e)->msg;
 	assert_int_equal(p->type, MH_TYPE_BU);
 	assert_int_equal(p->flags, MH_BU_F_A | MH_BU_F_P);
-	assert_int_equal(p->lifetime, 25);	/* 100 s in 4 s units */
-	assert_int_equal(p->opts.n_hnp, 1);	/* one ALL_ZERO HNP */
+	assert_int_equal(p->lifetime, 25);  /* 100 s in 4 s units */
+	assert_int_equal(p->opts.n_hnp, 1); /* one ALL_ZERO HNP */
 	assert_true(!memcmp(&p->opts.hnp[0].prefix, &in6addr_any, 16));
 	assert_true(p->opts.has_hi);
 	assert_int_equal(p->opts.hi, MH_HI_UNKNOWN);
@@ -278,7 +277,7 @@ static void test_5213_6_9_1_1_initial_pbu_contents(void **state)
 	/* a fixed MAG link-local is configured: no LLA option */
 	assert_false(p->opts.has_lla);
 	assert_int_equal(state_of(e, mac_a), MAG_MN_PENDING);
-	assert_int_equal(e->n_bound, 0);	/* no RA before the PBA */
+	assert_int_equal(e->n_bound, 0); /* no RA before the PBA */
 }
 
 static void test_5213_6_9_1_1_lla_all_zero_asks_lma(void **state)
@@ -369,10 +368,10 @@ static void test_5213_6_9_1_2_mismatching_pba_ignored(void **state)
 	a.opts.has_ll_id = false;
 	deliver(e, &lma1, &a);
 	pba_of(&p, 0, &a);
-	a.flags = 0;				/* not a proxy BA */
+	a.flags = 0; /* not a proxy BA */
 	deliver(e, &lma1, &a);
 	pba_of(&p, 0, &a);
-	deliver(e, &lma2, &a);			/* not our LMA */
+	deliver(e, &lma2, &a); /* not our LMA */
 	assert_int_equal(e->n_bound, 0);
 	assert_int_equal(state_of(e, mac_a), MAG_MN_PENDING);
 	assert_int_equal(mag_get_counters(e->mag, &c), 0);
@@ -416,7 +415,7 @@ static void test_5213_6_9_1_2_rejection_unbinds(void **state)
 	advance(e, 100000);
 	assert_int_equal(e->n_sent, 1);
 	assert_int_equal(mag_detach(e->mag, mac_a, 3), 0);
-	assert_int_equal(e->n_sent, 1);		/* nothing to de-register */
+	assert_int_equal(e->n_sent, 1); /* nothing to de-register */
 	assert_int_equal(state_of(e, mac_a), -1);
 	assert_int_equal(mag_attach(e->mag, mac_a, 3), 0);
 	assert_int_equal(e->n_sent, 2);
@@ -442,7 +441,7 @@ static void test_5213_6_9_1_2_refresh_rejected_unbinds(void **state)
 static void test_5213_6_9_4_retransmit_exponential_backoff(void **state)
 {
 	struct env *e = *state;
-	static const uint64_t gaps[] = { 1000, 2000, 4000, 8000, 8000 };
+	static const uint64_t gaps[] = {1000, 2000, 4000, 8000, 8000};
 	uint64_t t0;
 	unsigned int i;
 
@@ -488,7 +487,7 @@ static void test_6275_9_5_1_seq_135_resync(void **state)
 	env_start(e);
 	mag_attach(e->mag, mac_a, 3);
 	pba_of(&last(e)->msg, MH_ST_SEQ_OUT_OF_WINDOW, &a);
-	a.seq = 60000;			/* the LMA's last accepted */
+	a.seq = 60000; /* the LMA's last accepted */
 	deliver(e, &lma1, &a);
 	assert_int_equal(e->n_sent, 2);
 	assert_int_equal(last(e)->msg.seq, 60001);
@@ -612,7 +611,7 @@ static void test_5213_6_9_1_4_dereg_entry_gone_after_timeout(void **state)
 	assert_int_equal(state_of(e, mac_a), MAG_MN_DEREGISTERING);
 	advance(e, 1);
 	assert_int_equal(state_of(e, mac_a), -1);
-	assert_int_equal(e->n_sent, 2);		/* not retransmitted */
+	assert_int_equal(e->n_sent, 2); /* not retransmitted */
 	assert_int_equal(mag_next_timeout(e->mag), UINT64_MAX);
 }
 
@@ -679,11 +678,11 @@ static void test_mag_attach_new_ifindex_reannounces(void **state)
 
 /* ---- a MAG against a real LMA ---- */
 
-#define WIRE_Q	32
+#define WIRE_Q 32
 
 /* Messages in flight between the MAGs and the LMA, delivered by pump() */
 struct wire_msg {
-	int to_lma;			/* else to MAG i */
+	int to_lma; /* else to MAG i */
 	int mag;
 	uint8_t buf[MH_MAX_LEN];
 	size_t len;
@@ -778,14 +777,14 @@ static void test_5213_integration_register_handover_detach(void **state)
 	struct wire *w = calloc(1, sizeof(*w));
 	struct lma_config lc;
 	struct lma_ops lo = {
-		.send = wire_lma_send,
-		.bce_up = wire_up,
-		.bce_down = wire_down,
+	    .send = wire_lma_send,
+	    .bce_up = wire_up,
+	    .bce_down = wire_down,
 	};
 	struct mag_ops m0 = {
-		.send = wire_mag0,
-		.mn_bound = wire_bound,
-		.mn_unbound = wire_unbound,
+	    .send = wire_mag0,
+	    .mn_bound = wire_bound,
+	    .mn_unbound = wire_unbound,
 	};
 	struct mag_ops m1 = m0;
 	struct mag_mn_view v0, v1;
@@ -860,7 +859,7 @@ static void test_5213_integration_register_handover_detach(void **state)
 	assert_int_equal(w->n_unbound, 2);
 	assert_int_equal(lma_get_counters(w->lma, &lcnt), 0);
 	assert_int_equal(lcnt.pba_status[0], lcnt.pba_tx);
-	assert_int_equal(lcnt.ignored, 1);	/* MAG 0's de-registration */
+	assert_int_equal(lcnt.ignored, 1); /* MAG 0's de-registration */
 
 	mag_free(w->mag[0]);
 	mag_free(w->mag[1]);
@@ -873,29 +872,29 @@ static void test_5213_integration_register_handover_detach(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_5213_6_2_mn_id_derived_from_mac),
-		T(test_5213_6_2_policy_mn_id_lma_and_prefix),
-		T(test_5213_6_2_unknown_mn_ignored_by_policy),
-		T(test_5213_6_9_1_1_initial_pbu_contents),
-		T(test_5213_6_9_1_1_lla_all_zero_asks_lma),
-		T(test_5213_6_9_1_1_seq_mode_no_timestamp),
-		T(test_5213_6_9_1_2_pba_accepted_binds),
-		T(test_5213_6_9_1_2_mismatching_pba_ignored),
-		T(test_5213_6_9_1_2_pba_for_earlier_retransmission),
-		T(test_5213_6_9_1_2_rejection_unbinds),
-		T(test_5213_6_9_1_2_refresh_rejected_unbinds),
-		T(test_5213_6_9_4_retransmit_exponential_backoff),
-		T(test_6275_9_5_1_seq_135_resync),
-		T(test_5213_5_5_timestamp_157_reregisters),
-		T(test_5213_5_5_timestamp_156_rejects),
-		T(test_5213_6_9_1_3_refresh_before_expiry),
-		T(test_5213_6_9_1_3_expiry_without_refresh_answer),
-		T(test_5213_6_9_1_4_deregistration_on_detach),
-		T(test_5213_6_9_1_4_dereg_entry_gone_after_timeout),
-		T(test_5213_6_9_1_4_reattach_while_deregistering),
-		T(test_mag_restore_continues_refresh),
-		T(test_mag_attach_new_ifindex_reannounces),
-		T(test_5213_integration_register_handover_detach),
+	    T(test_5213_6_2_mn_id_derived_from_mac),
+	    T(test_5213_6_2_policy_mn_id_lma_and_prefix),
+	    T(test_5213_6_2_unknown_mn_ignored_by_policy),
+	    T(test_5213_6_9_1_1_initial_pbu_contents),
+	    T(test_5213_6_9_1_1_lla_all_zero_asks_lma),
+	    T(test_5213_6_9_1_1_seq_mode_no_timestamp),
+	    T(test_5213_6_9_1_2_pba_accepted_binds),
+	    T(test_5213_6_9_1_2_mismatching_pba_ignored),
+	    T(test_5213_6_9_1_2_pba_for_earlier_retransmission),
+	    T(test_5213_6_9_1_2_rejection_unbinds),
+	    T(test_5213_6_9_1_2_refresh_rejected_unbinds),
+	    T(test_5213_6_9_4_retransmit_exponential_backoff),
+	    T(test_6275_9_5_1_seq_135_resync),
+	    T(test_5213_5_5_timestamp_157_reregisters),
+	    T(test_5213_5_5_timestamp_156_rejects),
+	    T(test_5213_6_9_1_3_refresh_before_expiry),
+	    T(test_5213_6_9_1_3_expiry_without_refresh_answer),
+	    T(test_5213_6_9_1_4_deregistration_on_detach),
+	    T(test_5213_6_9_1_4_dereg_entry_gone_after_timeout),
+	    T(test_5213_6_9_1_4_reattach_while_deregistering),
+	    T(test_mag_restore_continues_refresh),
+	    T(test_mag_attach_new_ifindex_reannounces),
+	    T(test_5213_integration_register_handover_detach),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
