@@ -64,13 +64,14 @@ static __always_inline __u32 pkt_len(void *ctx, const int hook)
 	return XP_CTX_LOAD(ctx, struct __sk_buff, len);
 }
 
-/* The interface the packet came in on (TC egress: goes out on). */
+/*
+ * The interface the packet came in on.  TC: the skb's device, which is the
+ * ingress device at ingress (and the egress device at egress).
+ */
 static __always_inline __u32 pkt_ifindex(void *ctx, const int hook)
 {
 	if (hook == XP_HOOK_XDP)
 		return XP_CTX_LOAD(ctx, struct xdp_md, ingress_ifindex);
-	if (hook == XP_HOOK_TC_INGRESS)
-		return XP_CTX_LOAD(ctx, struct __sk_buff, ingress_ifindex);
 	return XP_CTX_LOAD(ctx, struct __sk_buff, ifindex);
 }
 
