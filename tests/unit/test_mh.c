@@ -758,6 +758,111 @@ static void test_rfc5213_8_8_timestamp(void **state)
 	assert_int_equal(mh_timestamp_from_ns(1000000000ULL), 1ULL << 16);
 }
 
+/* mh_msg_equal, which the round-trip tests rely on, sees every field */
+static void test_mh_msg_equal(void **state)
+{
+	struct mh_msg a, b;
+	unsigned int i;
+
+	(void)state;
+	worked_pbu(&a);
+	a.opts.has_lla = true;
+	a.opts.has_refresh = true;
+	a.opts.refresh = 3;
+	for (i = 0; i < 26; i++) {
+		b = a;
+		switch (i) {
+		case 0:
+			b.type = MH_TYPE_BA;
+			break;
+		case 1:
+			b.status = 1;
+			break;
+		case 2:
+			b.seq ^= 1;
+			break;
+		case 3:
+			b.flags ^= 1;
+			break;
+		case 4:
+			b.lifetime ^= 1;
+			break;
+		case 5:
+			b.be_hoa.s6_addr[15] = 1;
+			break;
+		case 6:
+			b.opts.has_mn_id = false;
+			break;
+		case 7:
+			b.opts.mn_id_subtype = 2;
+			break;
+		case 8:
+			b.opts.mn_id_len--;
+			break;
+		case 9:
+			b.opts.mn_id[14] = 'n';
+			break;
+		case 10:
+			b.opts.n_hnp = 2;
+			break;
+		case 11:
+			b.opts.hnp[0].plen = 1;
+			break;
+		case 12:
+			b.opts.hnp[0].prefix.s6_addr[7] = 1;
+			break;
+		case 13:
+			b.opts.has_hi = false;
+			break;
+		case 14:
+			b.opts.hi = 2;
+			break;
+		case 15:
+			b.opts.has_att = false;
+			break;
+		case 16:
+			b.opts.att = 4;
+			break;
+		case 17:
+			b.opts.has_ll_id = false;
+			break;
+		case 18:
+			b.opts.ll_id_len = 5;
+			break;
+		case 19:
+			b.opts.ll_id[5] = 0;
+			break;
+		case 20:
+			b.opts.has_lla = false;
+			break;
+		case 21:
+			b.opts.lla.s6_addr[0] = 0xfe;
+			break;
+		case 22:
+			b.opts.has_timestamp = false;
+			break;
+		case 23:
+			b.opts.timestamp++;
+			break;
+		case 24:
+			b.opts.has_refresh = false;
+			break;
+		case 25:
+			b.opts.refresh = 4;
+			break;
+		}
+		assert_false(mh_msg_equal(&a, &b));
+		assert_false(mh_msg_equal(&b, &a));
+	}
+	/* values of absent options and bytes past a length do not count */
+	b = a;
+	a.opts.has_hi = b.opts.has_hi = false;
+	b.opts.hi = 5;
+	b.opts.mn_id[200] = 'q';
+	b.opts.hnp[3].plen = 9;
+	assert_true(mh_msg_equal(&a, &b));
+}
+
 static void test_mh_names(void **state)
 {
 	(void)state;
@@ -800,6 +905,7 @@ int main(void)
 	    cmocka_unit_test(test_mh_build_bounds),
 	    cmocka_unit_test(test_rfc6275_6_1_1_checksum),
 	    cmocka_unit_test(test_rfc5213_8_8_timestamp),
+	    cmocka_unit_test(test_mh_msg_equal),
 	    cmocka_unit_test(test_mh_names),
 	};
 
