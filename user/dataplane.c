@@ -132,6 +132,32 @@ static int dp_find_fds(struct dp *dp)
 	return 0;
 }
 
+/*
+ * The kernel adds BPF_F_RDONLY_PROG to every devmap it creates, so a pinned
+ * "ports" map never matches our definition; take its flags to reuse it.
+ */
+static int dp_devmap_flags(struct dp *dp)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX + 8];
+	struct bpf_map *m;
+	int fd, err;
+
+	m = bpf_object__find_map_by_name(dp->obj, "ports");
+	if (!m)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/ports", dp->pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;		/* first start: created at load */
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	if (err)
+		return -errno;
+	return bpf_map__set_map_flags(m, info.map_flags);
+}
+
 /* Before load: options into rodata, map sizes. */
 static int dp_configure(struct dp *dp, const struct dp_opts *opts)
 {
@@ -155,7 +181,10 @@ static int dp_configure(struct dp *dp, const struct dp_opts *opts)
 	m = bpf_object__find_map_by_name(dp->obj, "mobile_nodes");
 	if (!m)
 		return -ENOENT;
-	return bpf_map__set_max_entries(m, max);
+	err = bpf_map__set_max_entries(m, max);
+	if (err)
+		return err;
+	return dp_devmap_flags(dp);
 }
 
 int dp_open(struct dp **out, const struct dp_opts *opts)
@@ -493,12 +522,26 @@ err_log:
 	return err;
 }
 
+/*
+ * An interface this process did not attach (a restarted daemon) loses our
+ * XDP program and TC filters too; its clsact qdisc stays.
+ */
 int dp_detach(struct dp *dp, int ifindex)
 {
 	struct dp_port *port = dp_port_find(dp, ifindex);
+	struct dp_port other = {
+		.ifindex = ifindex,
+		.xdp_flags = XDP_FLAGS_SKB_MODE,
+		.tc_ingress = true,
+		.tc_egress = dp->role == XP_ROLE_LMA,
+	};
 
-	if (!port)
-		return -ENOENT;
+	if (ifindex <= 0)
+		return -EINVAL;
+	if (!port) {
+		dp_port_teardown(dp, &other);
+		return 0;
+	}
 	dp_port_teardown(dp, port);
 	*port = dp->ports[--dp->nports];
 	return 0;
