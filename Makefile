@@ -121,6 +121,14 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c user/%.c user/log.c $(USER_HDRS) \
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< user/$*.c user/log.c -o $@
 
+# The LMA and MAG state machines also need their helper modules.
+SM_FUZZ_SRCS	:= user/lma.c user/mag.c user/bce.c user/pool.c \
+		   user/timer.c user/clock.c user/mh.c user/log.c
+$(BUILD)/fuzz/fuzz_lma $(BUILD)/fuzz/fuzz_mag: $(BUILD)/fuzz/fuzz_%: \
+		tests/fuzz/fuzz_%.c $(SM_FUZZ_SRCS) $(USER_HDRS) | $(BUILD)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(SM_FUZZ_SRCS) -o $@
+
 deps:
 	$(Q)scripts/deps.sh
 
