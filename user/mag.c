@@ -823,6 +823,14 @@ int mag_restore(struct mag *mag, const struct mag_mn_view *v)
 	mn = new_mn(mag, v->mac, v->ifindex, p);
 	if (!mn)
 		return -ENOMEM;
+	if (v->mn_id && v->mn_id[0]) {
+		/* the identifier the LMA knows the node by, as saved */
+		size_t n = strnlen(v->mn_id, MH_MN_ID_MAX);
+
+		memcpy(mn->mn_id, v->mn_id, n);
+		mn->mn_id[n] = '\0';
+		mn->mn_id_len = (uint8_t)n;
+	}
 	if (!addr_is_zero(&v->lma))
 		mn->lma = v->lma;
 	mn->hnp = v->hnp;

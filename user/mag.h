@@ -155,9 +155,10 @@ int mag_foreach(struct mag *mag,
 /* -ENOENT if unknown */
 int mag_lookup(struct mag *mag, const uint8_t mac[6], struct mag_mn_view *out);
 /*
- * Restart: take back a bound node (mac, ifindex, lma, hnp, plen,
- * lifetime_s, expires_ms on this MAG's clock) without callbacks; the
- * refresh continues from the timers.  -EEXIST if known.
+ * Restart: take back a bound node (mac, ifindex, mn_id or NULL for the
+ * policy/derived one, lma, hnp, plen, link_local, lifetime_s, expires_ms
+ * on this MAG's clock) without callbacks; the refresh continues from the
+ * timers.  -EEXIST if known.
  */
 int mag_restore(struct mag *mag, const struct mag_mn_view *mn);
 

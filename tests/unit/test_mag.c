@@ -642,6 +642,7 @@ static void test_mag_restore_continues_refresh(void **state)
 	env_start(e);
 	memset(&v, 0, sizeof(v));
 	memcpy(v.mac, mac_b, 6);
+	v.mn_id = "saved@example.com";
 	v.ifindex = 4;
 	v.lma = lma1;
 	v.hnp = hnp1;
@@ -659,6 +660,9 @@ static void test_mag_restore_continues_refresh(void **state)
 	assert_int_equal(e->n_sent, 1);
 	assert_int_equal(last(e)->msg.opts.hi, MH_HI_NOT_CHANGED);
 	assert_memory_equal(&last(e)->msg.opts.hnp[0].prefix, &hnp1, 16);
+	/* the saved MN-ID, not one derived again */
+	assert_int_equal(last(e)->msg.opts.mn_id_len, 17);
+	assert_memory_equal(last(e)->msg.opts.mn_id, "saved@example.com", 17);
 	answer(e, MH_ST_ACCEPTED);
 	assert_int_equal(e->n_bound, 1);
 }
