@@ -315,6 +315,25 @@ static void test_6275_9_2_unknown_mh_type_binding_error_2(void **state)
 	assert_int_equal(e->n_sent, 1);
 }
 
+static void test_6275_9_3_3_binding_errors_rate_limited(void **state)
+{
+	struct env *e = *state;
+	uint8_t hb[16] = {59, 1, 13, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 0, 0};
+	struct lma_counters c;
+	int i;
+
+	env_start(e);
+	for (i = 0; i < 150; i++)
+		lma_input(e->lma, &mag1, &lmaa, hb, sizeof(hb));
+	assert_int_equal(lma_get_counters(e->lma, &c), 0);
+	assert_int_equal(c.be_tx, 100);
+	/* a second later the budget is back */
+	e->now_ms += 1000;
+	lma_input(e->lma, &mag1, &lmaa, hb, sizeof(hb));
+	assert_int_equal(lma_get_counters(e->lma, &c), 0);
+	assert_int_equal(c.be_tx, 101);
+}
+
 static void test_6275_9_2_payload_proto_param_problem(void **state)
 {
 	struct env *e = *state;
@@ -962,6 +981,7 @@ static void test_5213_5_4_1_2_new_interface_new_session(void **state)
 static void test_5213_5_4_1_2_hi4_waits_for_old_mag_dereg(void **state)
 {
 	struct env *e = *state;
+	uint64_t deadline;
 	struct in6_addr p;
 	struct lma_bce_view v;
 	struct mh_msg m, d;
@@ -971,11 +991,13 @@ static void test_5213_5_4_1_2_hi4_waits_for_old_mag_dereg(void **state)
 	/* HI 4, a different LL-ID, one session: wait (no PBA yet) */
 	pbu_init(e, &m, "mn1@example.com", mac_b);
 	expect_silence(e, &mag2, &m);
-	assert_true(lma_next_timeout(e->lma) <= e->now_ms + 1500);
-	/* the new MAG retransmits: still held, newest seq kept */
+	deadline = e->now_ms + 1500;
+	assert_int_equal(lma_next_timeout(e->lma), deadline);
+	/* the new MAG retransmits: still held, newest seq, same deadline */
 	e->now_ms += 1000;
 	pbu_init(e, &m, "mn1@example.com", mac_b);
 	expect_silence(e, &mag2, &m);
+	assert_int_equal(lma_next_timeout(e->lma), deadline);
 	/* the old MAG de-registers within MaxDelayBeforeNewBCEAssign */
 	e->now_ms += 200;
 	pbu_init(e, &d, "mn1@example.com", mac_a);
@@ -1208,6 +1230,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_6275_9_2_unknown_mh_type_binding_error_2),
+	    T(test_6275_9_3_3_binding_errors_rate_limited),
 	    T(test_6275_9_2_payload_proto_param_problem),
 	    T(test_6275_9_2_header_len_param_problem),
 	    T(test_5213_8_1_bu_without_p_flag_not_processed),
