@@ -14,13 +14,13 @@
 
 #include "xpmip.h"
 
-#define XP_AF_INET6		10
-#define XP_ETH_HLEN		14
-#define XP_TC_ACT_OK		0
-#define XP_TC_ACT_SHOT		2
+#define XP_AF_INET6    10
+#define XP_ETH_HLEN    14
+#define XP_TC_ACT_OK   0
+#define XP_TC_ACT_SHOT 2
 
 /* Set by the loader before load (rodata). */
-const volatile struct in6_addr xp_local_addr;	/* LMAA or proxy-CoA */
+const volatile struct in6_addr xp_local_addr; /* LMAA or proxy-CoA */
 
 enum xp_hook {
 	XP_HOOK_XDP = 0,
@@ -35,10 +35,11 @@ enum xp_hook {
  */
 #define XP_CTX_LOAD(ctx, type, field)                                          \
 	({                                                                     \
-		__u64 __v; /* u32 loads zero-extend */                       \
+		__u64 __v; /* u32 loads zero-extend */                         \
 		asm volatile("%0 = *(u32 *)(%1 + %2)"                          \
 			     : "=r"(__v)                                       \
-			     : "r"(ctx), "i"(__builtin_offsetof(type, field))); \
+			     : "r"(ctx),                                       \
+			       "i"(__builtin_offsetof(type, field)));          \
 		__v;                                                           \
 	})
 

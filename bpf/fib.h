@@ -10,11 +10,11 @@
 #include "maps.h"
 
 enum xp_nh_res {
-	XP_NH_OK = 0,		/* nh filled: rewrite Ethernet, redirect */
-	XP_NH_NEIGH,		/* neighbour unresolved: the stack resolves */
-	XP_NH_TOO_BIG,		/* nh->mtu is the egress MTU */
-	XP_NH_DROP,		/* unreachable, blackhole, prohibited */
-	XP_NH_PASS,		/* the stack forwards it (or keeps it) */
+	XP_NH_OK = 0,  /* nh filled: rewrite Ethernet, redirect */
+	XP_NH_NEIGH,   /* neighbour unresolved: the stack resolves */
+	XP_NH_TOO_BIG, /* nh->mtu is the egress MTU */
+	XP_NH_DROP,    /* unreachable, blackhole, prohibited */
+	XP_NH_PASS,    /* the stack forwards it (or keeps it) */
 };
 
 static __always_inline int fib_result(void *ctx, const int hook, long rc,
@@ -32,7 +32,7 @@ static __always_inline int fib_result(void *ctx, const int hook, long rc,
 		/* XDP checked tot_len already; TC asks for GSO-aware check */
 		if (hook != XP_HOOK_XDP &&
 		    bpf_check_mtu(ctx, p->ifindex, &mtu_len, 0, 0) ==
-			    BPF_MTU_CHK_RET_FRAG_NEEDED) {
+			BPF_MTU_CHK_RET_FRAG_NEEDED) {
 			nh->mtu = mtu_len;
 			return XP_NH_TOO_BIG;
 		}
@@ -70,11 +70,11 @@ static __always_inline int nexthop_of_peer(void *ctx, const int hook,
 	if (m) {
 		*nh = *m;
 		if (hook == XP_HOOK_XDP)
-			return nh->mtu && tot_len > nh->mtu ? XP_NH_TOO_BIG :
-							      XP_NH_OK;
+			return nh->mtu && tot_len > nh->mtu ? XP_NH_TOO_BIG
+							    : XP_NH_OK;
 		if (bpf_check_mtu(ctx, nh->ifindex, &mtu_len,
-				  XP_TUNNEL_OVERHEAD, 0) ==
-		    BPF_MTU_CHK_RET_FRAG_NEEDED) {
+				  XP_TUNNEL_OVERHEAD,
+				  0) == BPF_MTU_CHK_RET_FRAG_NEEDED) {
 			nh->mtu = mtu_len;
 			return XP_NH_TOO_BIG;
 		}
@@ -88,11 +88,11 @@ static __always_inline int nexthop_of_peer(void *ctx, const int hook,
 	ip6_addr_copy((struct in6_addr *)p.ipv6_src, &xp_local_addr);
 	__builtin_memcpy(p.ipv6_dst, peer, sizeof(p.ipv6_dst));
 	rc = bpf_fib_lookup(ctx, &p, sizeof(p),
-			    hook == XP_HOOK_TC_EGRESS ? BPF_FIB_LOOKUP_OUTPUT :
-							0);
+			    hook == XP_HOOK_TC_EGRESS ? BPF_FIB_LOOKUP_OUTPUT
+						      : 0);
 	if (rc == BPF_FIB_LKUP_RET_SUCCESS && hook != XP_HOOK_XDP &&
 	    bpf_check_mtu(ctx, p.ifindex, &mtu_len, XP_TUNNEL_OVERHEAD, 0) ==
-		    BPF_MTU_CHK_RET_FRAG_NEEDED) {
+		BPF_MTU_CHK_RET_FRAG_NEEDED) {
 		nh->mtu = mtu_len;
 		return XP_NH_TOO_BIG;
 	}

@@ -7,7 +7,7 @@
  */
 #include "common.h"
 
-#define COST_SPREAD		32	/* lookups per run in spread mode */
+#define COST_SPREAD 32 /* lookups per run in spread mode */
 
 struct cost_lpm_key {
 	__u32 prefixlen;
@@ -54,7 +54,7 @@ static __always_inline __u32 cost_pick(__u32 i, __u32 n)
 
 static __always_inline int cost_run(struct xdp_md *ctx, bool lpm)
 {
-	struct cost_lpm_key lk = { .prefixlen = 128 };
+	struct cost_lpm_key lk = {.prefixlen = 128};
 	struct ipv6hdr *ip6 = cost_ip6(ctx);
 	struct xp_hnp_key hk;
 	__u32 n = cost_n, i, j;

@@ -8,10 +8,10 @@
 
 #include "stats.h"
 
-#define XP_ICMP6_PKT_TOO_BIG	2
-#define XP_ICMP6_HLEN		8
+#define XP_ICMP6_PKT_TOO_BIG 2
+#define XP_ICMP6_HLEN	     8
 /* RFC 4443 §2.4(c): the error must fit the IPv6 minimum MTU */
-#define XP_PTB_MAX_QUOTE	(XP_IPV6_MIN_MTU - XP_IPV6_HLEN - XP_ICMP6_HLEN)
+#define XP_PTB_MAX_QUOTE (XP_IPV6_MIN_MTU - XP_IPV6_HLEN - XP_ICMP6_HLEN)
 
 static __always_inline __u32 csum_add16(__u32 sum, const __u16 *p, int n)
 {

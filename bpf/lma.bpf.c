@@ -22,7 +22,7 @@ static __always_inline int lma_downlink(void *ctx, const int hook,
 	b = bpf_map_lookup_elem(&bindings, &key);
 	if (!b) {
 		if (hook == XP_HOOK_TC_EGRESS)
-			return XP_TC_ACT_OK;	/* ordinary local traffic */
+			return XP_TC_ACT_OK; /* ordinary local traffic */
 		return stat_pass(ctx, hook, XP_STAT_PASS_NO_BINDING);
 	}
 	if (!(b->flags & XP_BIND_F_ACTIVE))
@@ -31,8 +31,8 @@ static __always_inline int lma_downlink(void *ctx, const int hook,
 	if (hook != XP_HOOK_TC_EGRESS && ip6->hop_limit <= 1)
 		return stat_pass(ctx, hook, XP_STAT_PASS_HOP_LIMIT);
 	return encap_forward(ctx, hook, b, false,
-			     hook == XP_HOOK_TC_EGRESS ? XP_STAT_TC_ENCAP :
-							 XP_STAT_LMA_ENCAP);
+			     hook == XP_HOOK_TC_EGRESS ? XP_STAT_TC_ENCAP
+						       : XP_STAT_LMA_ENCAP);
 }
 
 /*

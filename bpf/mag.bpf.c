@@ -112,8 +112,7 @@ static __always_inline int mag_downlink(void *ctx, const int hook,
 		return stat_drop(ctx, hook, XP_STAT_DROP_INACTIVE);
 	if (tunnel_ecn_decap(ip6_tclass(outer), inner))
 		return stat_drop(ctx, hook, XP_STAT_DROP_ECN);
-	binding_count(b, false,
-		      XP_IPV6_HLEN + bpf_ntohs(inner->payload_len));
+	binding_count(b, false, XP_IPV6_HLEN + bpf_ntohs(inner->payload_len));
 
 	hl = inner->hop_limit;
 	if (tunnel_pop(ctx, hook, off - XP_ETH_HLEN))

@@ -8,19 +8,19 @@
 
 #include "common.h"
 
-#define XP_NH_HOPOPTS		0
-#define XP_NH_TCP		6
-#define XP_NH_UDP		17
-#define XP_NH_ROUTING		43
-#define XP_NH_FRAGMENT		44
-#define XP_NH_DSTOPTS		60
-#define XP_MAX_EXT_HDRS		4	/* walked before giving up */
-#define XP_MAX_EXT_BYTES	256	/* walked before giving up */
+#define XP_NH_HOPOPTS	 0
+#define XP_NH_TCP	 6
+#define XP_NH_UDP	 17
+#define XP_NH_ROUTING	 43
+#define XP_NH_FRAGMENT	 44
+#define XP_NH_DSTOPTS	 60
+#define XP_MAX_EXT_HDRS	 4   /* walked before giving up */
+#define XP_MAX_EXT_BYTES 256 /* walked before giving up */
 
 enum xp_parse {
 	XP_PARSE_OK = 0,
-	XP_PARSE_NOT_IPV6,	/* not an IPv6 frame: for the stack */
-	XP_PARSE_TRUNCATED,	/* shorter than its headers say */
+	XP_PARSE_NOT_IPV6,  /* not an IPv6 frame: for the stack */
+	XP_PARSE_TRUNCATED, /* shorter than its headers say */
 };
 
 /*
@@ -56,11 +56,11 @@ static __always_inline int parse_ip6(void *ctx, const int hook,
 
 /* What follows the IPv6 header once the extension headers are walked. */
 struct xp_ext {
-	__u32 off;		/* offset of the upper-layer header */
-	__u8 nexthdr;		/* its protocol number */
-	bool fragment;		/* a fragment header was seen */
-	bool routing;		/* a routing header with segments left */
-	bool too_deep;		/* gave up walking */
+	__u32 off;     /* offset of the upper-layer header */
+	__u8 nexthdr;  /* its protocol number */
+	bool fragment; /* a fragment header was seen */
+	bool routing;  /* a routing header with segments left */
+	bool too_deep; /* gave up walking */
 };
 
 /*
@@ -68,8 +68,8 @@ struct xp_ext {
  * (RFC 8200 §4) after the IPv6 header at XP_ETH_HLEN.
  * Returns XP_PARSE_TRUNCATED if a header runs past the frame.
  */
-static __always_inline int parse_ext(void *ctx, const int hook,
-				     __u8 nexthdr, struct xp_ext *ext)
+static __always_inline int parse_ext(void *ctx, const int hook, __u8 nexthdr,
+				     struct xp_ext *ext)
 {
 	__u32 off = XP_ETH_HLEN + XP_IPV6_HLEN;
 	void *data, *end;

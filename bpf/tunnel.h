@@ -8,13 +8,13 @@
 
 #include "parsing.h"
 
-#define XP_ECN_NOT_ECT		0
-#define XP_ECN_ECT1		1
-#define XP_ECN_ECT0		2
-#define XP_ECN_CE		3
+#define XP_ECN_NOT_ECT 0
+#define XP_ECN_ECT1    1
+#define XP_ECN_ECT0    2
+#define XP_ECN_CE      3
 
 /* Largest outer header chain we strip: fixed header + walked extensions */
-#define XP_MAX_OUTER_LEN	(XP_IPV6_HLEN + XP_MAX_EXT_BYTES + 256)
+#define XP_MAX_OUTER_LEN (XP_IPV6_HLEN + XP_MAX_EXT_BYTES + 256)
 
 static __always_inline __u8 ip6_tclass(const struct ipv6hdr *ip6)
 {
@@ -75,8 +75,7 @@ static __always_inline int tunnel_push(void *ctx, const int hook,
 		end = pkt_end(ctx, hook);
 		if (data + XP_ETH_HLEN + XP_TUNNEL_OVERHEAD > end)
 			return -1;
-		__builtin_memcpy(data, data + XP_TUNNEL_OVERHEAD,
-				 XP_ETH_HLEN);
+		__builtin_memcpy(data, data + XP_TUNNEL_OVERHEAD, XP_ETH_HLEN);
 	} else {
 		if (bpf_skb_adjust_room(ctx, XP_TUNNEL_OVERHEAD,
 					BPF_ADJ_ROOM_MAC,
@@ -137,8 +136,8 @@ static __always_inline int tunnel_pop(void *ctx, const int hook, __u32 len)
 		__builtin_memcpy(data + len, data, XP_ETH_HLEN);
 		return bpf_xdp_adjust_head(ctx, len) ? -1 : 0;
 	}
-	return bpf_skb_adjust_room(ctx, -(__s32)len, BPF_ADJ_ROOM_MAC, 0) ?
-		       -1 : 0;
+	return bpf_skb_adjust_room(ctx, -(__s32)len, BPF_ADJ_ROOM_MAC, 0) ? -1
+									  : 0;
 }
 
 #endif /* XPMIP_BPF_TUNNEL_H */

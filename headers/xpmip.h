@@ -12,26 +12,26 @@
 #define XPMIP_XPMIP_H
 
 /* Protocol numbers (RFC 6275 §14, RFC 2473, RFC 4443) */
-#define XP_IPPROTO_IPV6		41	/* IPv6-in-IPv6 tunnel */
-#define XP_IPPROTO_ICMPV6	58
-#define XP_IPPROTO_NONE		59
-#define XP_IPPROTO_MH		135	/* Mobility Header */
-#define XP_ETH_P_IPV6		0x86DD
-#define XP_ETH_ALEN		6
-#define XP_IPV6_HLEN		40	/* fixed IPv6 header */
-#define XP_TUNNEL_OVERHEAD	XP_IPV6_HLEN	/* one outer IPv6 header */
-#define XP_IPV6_MIN_MTU		1280
-#define XP_OUTER_HOPLIMIT	64
+#define XP_IPPROTO_IPV6	   41 /* IPv6-in-IPv6 tunnel */
+#define XP_IPPROTO_ICMPV6  58
+#define XP_IPPROTO_NONE	   59
+#define XP_IPPROTO_MH	   135 /* Mobility Header */
+#define XP_ETH_P_IPV6	   0x86DD
+#define XP_ETH_ALEN	   6
+#define XP_IPV6_HLEN	   40		/* fixed IPv6 header */
+#define XP_TUNNEL_OVERHEAD XP_IPV6_HLEN /* one outer IPv6 header */
+#define XP_IPV6_MIN_MTU	   1280
+#define XP_OUTER_HOPLIMIT  64
 
-/* Where the maps of one instance are pinned: XP_PIN_ROOT "/" instance "/" map */
-#define XP_PIN_ROOT		"/sys/fs/bpf/xpmip"
+/* Maps of one instance are pinned as XP_PIN_ROOT/<instance>/<map> */
+#define XP_PIN_ROOT "/sys/fs/bpf/xpmip"
 
 /* Default sizes; the loader may resize before load */
-#define XP_MAX_BINDINGS		1048576
-#define XP_MAX_NEXTHOPS		1024
-#define XP_MAX_PORTS		64
-#define XP_EVENT_RING_BYTES	(256 * 1024)
-#define XP_ATTACH_EVENT_GAP_NS	(1000ULL * 1000 * 1000)	/* per MAC */
+#define XP_MAX_BINDINGS	       1048576
+#define XP_MAX_NEXTHOPS	       1024
+#define XP_MAX_PORTS	       64
+#define XP_EVENT_RING_BYTES    (256 * 1024)
+#define XP_ATTACH_EVENT_GAP_NS (1000ULL * 1000 * 1000) /* per MAC */
 
 /*
  * Binding map key: the home network prefix.  The data plane forwards on /64
@@ -43,7 +43,7 @@ struct xp_hnp_key {
 };
 
 /* xp_binding.flags */
-#define XP_BIND_F_ACTIVE	0x0001	/* forward; clear to stop without delete */
+#define XP_BIND_F_ACTIVE 0x0001 /* forward; clear to stop without delete */
 
 /*
  * Binding map value (map "bindings", key struct xp_hnp_key).
@@ -58,14 +58,14 @@ struct xp_hnp_key {
  * network -> mobile node.
  */
 struct xp_binding {
-	struct in6_addr peer;		/* tunnel far end */
-	__u8 mn_mac[XP_ETH_ALEN];	/* MAG: the mobile node's MAC */
-	__u8 gw_mac[XP_ETH_ALEN];	/* MAG: MAC we send from on access */
-	__u32 access_ifindex;		/* MAG: access interface */
-	__u16 flags;			/* XP_BIND_F_* */
+	struct in6_addr peer;	  /* tunnel far end */
+	__u8 mn_mac[XP_ETH_ALEN]; /* MAG: the mobile node's MAC */
+	__u8 gw_mac[XP_ETH_ALEN]; /* MAG: MAC we send from on access */
+	__u32 access_ifindex;	  /* MAG: access interface */
+	__u16 flags;		  /* XP_BIND_F_* */
 	__u16 pad;
 	__u32 reserved;
-	__u64 last_seen_ns;		/* bpf_ktime_get_ns() of last uplink */
+	__u64 last_seen_ns; /* bpf_ktime_get_ns() of last uplink */
 	__u64 up_packets;
 	__u64 up_bytes;
 	__u64 down_packets;
@@ -77,13 +77,13 @@ struct xp_binding {
  * interface comes from.  Present only for nodes whose binding is accepted.
  */
 struct xp_mn_key {
-	__u32 ifindex;			/* access interface */
-	__u8 mac[XP_ETH_ALEN];		/* source MAC of the node */
+	__u32 ifindex;	       /* access interface */
+	__u8 mac[XP_ETH_ALEN]; /* source MAC of the node */
 	__u16 pad;
 };
 
 struct xp_mn {
-	struct xp_hnp_key hnp;		/* key into "bindings" */
+	struct xp_hnp_key hnp; /* key into "bindings" */
 };
 
 /*
@@ -92,64 +92,64 @@ struct xp_mn {
  * neighbour events.  A miss falls back to bpf_fib_lookup().
  */
 struct xp_nexthop {
-	__u32 ifindex;			/* egress interface */
-	__u16 mtu;			/* egress MTU; 0 = unknown, not checked */
+	__u32 ifindex; /* egress interface */
+	__u16 mtu;     /* egress MTU; 0 = unknown, not checked */
 	__u16 pad;
 	__u8 dmac[XP_ETH_ALEN];
 	__u8 smac[XP_ETH_ALEN];
 };
 
 /* Ring buffer record (map "events"): a frame from a MAC we do not know. */
-#define XP_EVENT_ATTACH		1
+#define XP_EVENT_ATTACH 1
 
 struct xp_event {
-	__u32 type;			/* XP_EVENT_* */
-	__u32 ifindex;			/* access interface it arrived on */
-	__u8 mac[XP_ETH_ALEN];		/* source MAC */
+	__u32 type;	       /* XP_EVENT_* */
+	__u32 ifindex;	       /* access interface it arrived on */
+	__u8 mac[XP_ETH_ALEN]; /* source MAC */
 	__u16 pad;
-	struct in6_addr src;		/* IPv6 source of the frame */
-	__u64 ts_ns;			/* bpf_ktime_get_ns() */
+	struct in6_addr src; /* IPv6 source of the frame */
+	__u64 ts_ns;	     /* bpf_ktime_get_ns() */
 };
 
 /*
- * Stats: per-CPU array "stats", index enum xp_stat_reason, value struct xp_stat.
- * Forwarded packets are counted too, so an operator sees where every packet
- * went.  Add reasons at the end of a group; names live in xp_stat_names.
+ * Stats: per-CPU array "stats", index enum xp_stat_reason, value struct
+ * xp_stat. Forwarded packets are counted too, so an operator sees where every
+ * packet went.  Add reasons at the end of a group; names live in xp_stat_names.
  */
 enum xp_stat_reason {
-	XP_STAT_LMA_ENCAP = 0,		/* LMA downlink: tunnelled to MAG */
-	XP_STAT_LMA_DECAP,		/* LMA uplink: decapsulated, forwarded */
-	XP_STAT_MAG_ENCAP,		/* MAG uplink: tunnelled to LMA */
-	XP_STAT_MAG_DECAP,		/* MAG downlink: delivered to MN */
-	XP_STAT_TC_ENCAP,		/* TC: locally originated, tunnelled */
+	XP_STAT_LMA_ENCAP = 0, /* LMA downlink: tunnelled to MAG */
+	XP_STAT_LMA_DECAP,     /* LMA uplink: decapsulated, forwarded */
+	XP_STAT_MAG_ENCAP,     /* MAG uplink: tunnelled to LMA */
+	XP_STAT_MAG_DECAP,     /* MAG downlink: delivered to MN */
+	XP_STAT_TC_ENCAP,      /* TC: locally originated, tunnelled */
 
-	XP_STAT_PASS_NOT_IPV6,		/* not IPv6: to the stack */
-	XP_STAT_PASS_LOCAL,		/* for the gateway itself (MH, ND...) */
-	XP_STAT_PASS_LINK_LOCAL,	/* link-local or multicast */
-	XP_STAT_PASS_NO_BINDING,	/* no binding for the prefix */
-	XP_STAT_PASS_HOP_LIMIT,		/* hop limit expired: stack sends ICMP */
-	XP_STAT_PASS_NEIGH,		/* next hop unresolved: stack resolves */
-	XP_STAT_PASS_FIB,		/* FIB said forward via the stack */
-	XP_STAT_PASS_EXT_HDR,		/* extension header we do not walk */
-	XP_STAT_PASS_UNKNOWN_MAC,	/* MAG: frame from an unknown MAC */
-	XP_STAT_PASS_HAIRPIN,		/* LMA: decapsulated, inner dst is an HNP */
+	XP_STAT_PASS_NOT_IPV6,	  /* not IPv6: to the stack */
+	XP_STAT_PASS_LOCAL,	  /* for the gateway itself (MH, ND...) */
+	XP_STAT_PASS_LINK_LOCAL,  /* link-local or multicast */
+	XP_STAT_PASS_NO_BINDING,  /* no binding for the prefix */
+	XP_STAT_PASS_HOP_LIMIT,	  /* hop limit expired: stack sends ICMP */
+	XP_STAT_PASS_NEIGH,	  /* next hop unresolved: stack resolves */
+	XP_STAT_PASS_FIB,	  /* FIB said forward via the stack */
+	XP_STAT_PASS_EXT_HDR,	  /* extension header we do not walk */
+	XP_STAT_PASS_UNKNOWN_MAC, /* MAG: frame from an unknown MAC */
+	XP_STAT_PASS_HAIRPIN,	  /* LMA: decapsulated, inner dst is an HNP */
 
-	XP_STAT_DROP_TRUNCATED,		/* shorter than its headers say */
-	XP_STAT_DROP_SPOOFED_SRC,	/* inner source outside the node's HNP */
-	XP_STAT_DROP_WRONG_PEER,	/* outer source is not the serving peer */
-	XP_STAT_DROP_BAD_INNER,		/* tunnel payload is not sane IPv6 */
-	XP_STAT_DROP_FRAGMENT,		/* fragmented tunnel packet */
-	XP_STAT_DROP_INACTIVE,		/* binding present but not active */
-	XP_STAT_DROP_FIB,		/* FIB: unreachable, prohibited... */
-	XP_STAT_DROP_ADJUST,		/* bpf_xdp_adjust_head/skb change failed */
-	XP_STAT_PTB_SENT,		/* oversize: ICMPv6 Packet Too Big sent */
-	XP_STAT_DROP_TOO_BIG,		/* oversize, and no Packet Too Big allowed */
-	XP_STAT_DROP_NO_BINDING,	/* tunnel packet for no known prefix */
-	XP_STAT_DROP_ECN,		/* RFC 6040: outer CE, inner Not-ECT */
+	XP_STAT_DROP_TRUNCATED,	  /* shorter than its headers say */
+	XP_STAT_DROP_SPOOFED_SRC, /* inner source outside the node's HNP */
+	XP_STAT_DROP_WRONG_PEER,  /* outer source is not the serving peer */
+	XP_STAT_DROP_BAD_INNER,	  /* tunnel payload is not sane IPv6 */
+	XP_STAT_DROP_FRAGMENT,	  /* fragmented tunnel packet */
+	XP_STAT_DROP_INACTIVE,	  /* binding present but not active */
+	XP_STAT_DROP_FIB,	  /* FIB: unreachable, prohibited... */
+	XP_STAT_DROP_ADJUST,	  /* bpf_xdp_adjust_head/skb change failed */
+	XP_STAT_PTB_SENT,	  /* oversize: ICMPv6 Packet Too Big sent */
+	XP_STAT_DROP_TOO_BIG,	  /* oversize, and no Packet Too Big allowed */
+	XP_STAT_DROP_NO_BINDING,  /* tunnel packet for no known prefix */
+	XP_STAT_DROP_ECN,	  /* RFC 6040: outer CE, inner Not-ECT */
 
-	XP_STAT_EVENT_SENT,		/* attach event queued */
-	XP_STAT_EVENT_RATE_LIMITED,	/* attach event suppressed */
-	XP_STAT_EVENT_LOST,		/* ring buffer full */
+	XP_STAT_EVENT_SENT,	    /* attach event queued */
+	XP_STAT_EVENT_RATE_LIMITED, /* attach event suppressed */
+	XP_STAT_EVENT_LOST,	    /* ring buffer full */
 
 	XP_STAT_MAX
 };
@@ -166,8 +166,7 @@ struct xp_stat {
  * BPF and userspace (same host) agree.  Never 0: 0 means "no label".
  * flow_ports = inner flow label (host order) ^ the raw 32-bit port word.
  */
-static inline __attribute__((always_inline)) __u32
-xp_flow_mix(__u32 h, __u32 w)
+static inline __attribute__((always_inline)) __u32 xp_flow_mix(__u32 h, __u32 w)
 {
 	h ^= w;
 	h *= 0x9e3779b1;
@@ -196,36 +195,36 @@ xp_flow_label(const __u32 *saddr, const __u32 *daddr, __u32 flow_ports,
 #ifndef __bpf__
 /* Userspace: names for enum xp_stat_reason, as xpmipctl prints them. */
 static const char *const xp_stat_names[XP_STAT_MAX] = {
-	[XP_STAT_LMA_ENCAP] = "lma_encap",
-	[XP_STAT_LMA_DECAP] = "lma_decap",
-	[XP_STAT_MAG_ENCAP] = "mag_encap",
-	[XP_STAT_MAG_DECAP] = "mag_decap",
-	[XP_STAT_TC_ENCAP] = "tc_encap",
-	[XP_STAT_PASS_NOT_IPV6] = "pass_not_ipv6",
-	[XP_STAT_PASS_LOCAL] = "pass_local",
-	[XP_STAT_PASS_LINK_LOCAL] = "pass_link_local",
-	[XP_STAT_PASS_NO_BINDING] = "pass_no_binding",
-	[XP_STAT_PASS_HOP_LIMIT] = "pass_hop_limit",
-	[XP_STAT_PASS_NEIGH] = "pass_neigh",
-	[XP_STAT_PASS_FIB] = "pass_fib",
-	[XP_STAT_PASS_EXT_HDR] = "pass_ext_hdr",
-	[XP_STAT_PASS_UNKNOWN_MAC] = "pass_unknown_mac",
-	[XP_STAT_PASS_HAIRPIN] = "pass_hairpin",
-	[XP_STAT_DROP_TRUNCATED] = "drop_truncated",
-	[XP_STAT_DROP_SPOOFED_SRC] = "drop_spoofed_src",
-	[XP_STAT_DROP_WRONG_PEER] = "drop_wrong_peer",
-	[XP_STAT_DROP_BAD_INNER] = "drop_bad_inner",
-	[XP_STAT_DROP_FRAGMENT] = "drop_fragment",
-	[XP_STAT_DROP_INACTIVE] = "drop_inactive",
-	[XP_STAT_DROP_FIB] = "drop_fib",
-	[XP_STAT_DROP_ADJUST] = "drop_adjust",
-	[XP_STAT_PTB_SENT] = "ptb_sent",
-	[XP_STAT_DROP_TOO_BIG] = "drop_too_big",
-	[XP_STAT_DROP_NO_BINDING] = "drop_no_binding",
-	[XP_STAT_DROP_ECN] = "drop_ecn",
-	[XP_STAT_EVENT_SENT] = "event_sent",
-	[XP_STAT_EVENT_RATE_LIMITED] = "event_rate_limited",
-	[XP_STAT_EVENT_LOST] = "event_lost",
+    [XP_STAT_LMA_ENCAP] = "lma_encap",
+    [XP_STAT_LMA_DECAP] = "lma_decap",
+    [XP_STAT_MAG_ENCAP] = "mag_encap",
+    [XP_STAT_MAG_DECAP] = "mag_decap",
+    [XP_STAT_TC_ENCAP] = "tc_encap",
+    [XP_STAT_PASS_NOT_IPV6] = "pass_not_ipv6",
+    [XP_STAT_PASS_LOCAL] = "pass_local",
+    [XP_STAT_PASS_LINK_LOCAL] = "pass_link_local",
+    [XP_STAT_PASS_NO_BINDING] = "pass_no_binding",
+    [XP_STAT_PASS_HOP_LIMIT] = "pass_hop_limit",
+    [XP_STAT_PASS_NEIGH] = "pass_neigh",
+    [XP_STAT_PASS_FIB] = "pass_fib",
+    [XP_STAT_PASS_EXT_HDR] = "pass_ext_hdr",
+    [XP_STAT_PASS_UNKNOWN_MAC] = "pass_unknown_mac",
+    [XP_STAT_PASS_HAIRPIN] = "pass_hairpin",
+    [XP_STAT_DROP_TRUNCATED] = "drop_truncated",
+    [XP_STAT_DROP_SPOOFED_SRC] = "drop_spoofed_src",
+    [XP_STAT_DROP_WRONG_PEER] = "drop_wrong_peer",
+    [XP_STAT_DROP_BAD_INNER] = "drop_bad_inner",
+    [XP_STAT_DROP_FRAGMENT] = "drop_fragment",
+    [XP_STAT_DROP_INACTIVE] = "drop_inactive",
+    [XP_STAT_DROP_FIB] = "drop_fib",
+    [XP_STAT_DROP_ADJUST] = "drop_adjust",
+    [XP_STAT_PTB_SENT] = "ptb_sent",
+    [XP_STAT_DROP_TOO_BIG] = "drop_too_big",
+    [XP_STAT_DROP_NO_BINDING] = "drop_no_binding",
+    [XP_STAT_DROP_ECN] = "drop_ecn",
+    [XP_STAT_EVENT_SENT] = "event_sent",
+    [XP_STAT_EVENT_RATE_LIMITED] = "event_rate_limited",
+    [XP_STAT_EVENT_LOST] = "event_lost",
 };
 
 _Static_assert(sizeof(struct xp_hnp_key) == 8, "xp_hnp_key layout");

@@ -25,19 +25,19 @@
 #include "lma.skel.h"
 #include "mag.skel.h"
 
-#define DP_BPFFS		"/sys/fs/bpf"
-#define DP_BPFFS_MAGIC		0xcafe4a11
+#define DP_BPFFS       "/sys/fs/bpf"
+#define DP_BPFFS_MAGIC 0xcafe4a11
 /* Our TC filter: a fixed handle and priority, replaced in place */
-#define DP_TC_HANDLE		0x5850
-#define DP_TC_PRIO		0x5850
+#define DP_TC_HANDLE 0x5850
+#define DP_TC_PRIO   0x5850
 
 struct dp_port {
 	int ifindex;
 	enum xp_if_kind kind;
-	__u32 xdp_flags;		/* 0: no XDP program attached */
+	__u32 xdp_flags; /* 0: no XDP program attached */
 	bool tc_ingress;
 	bool tc_egress;
-	bool hook_created;		/* we created the clsact qdisc */
+	bool hook_created; /* we created the clsact qdisc */
 };
 
 struct dp {
@@ -75,8 +75,7 @@ static int dp_libbpf_print(enum libbpf_print_level level, const char *fmt,
 	n = strlen(buf);
 	if (n && buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
-	log_msg(level == LIBBPF_WARN ? LOG_LVL_INFO : LOG_LVL_DEBUG, "%s",
-		buf);
+	log_msg(level == LIBBPF_WARN ? LOG_LVL_INFO : LOG_LVL_DEBUG, "%s", buf);
 	free(buf);
 	return 0;
 }
@@ -111,12 +110,12 @@ static int dp_find_fds(struct dp *dp)
 		const char *name;
 		size_t off;
 	} maps[] = {
-		{ "bindings", offsetof(struct dp, bindings_fd) },
-		{ "mobile_nodes", offsetof(struct dp, mn_fd) },
-		{ "nexthops", offsetof(struct dp, nexthops_fd) },
-		{ "stats", offsetof(struct dp, stats_fd) },
-		{ "events", offsetof(struct dp, events_fd) },
-		{ "ports", offsetof(struct dp, ports_fd) },
+	    {"bindings", offsetof(struct dp, bindings_fd)},
+	    {"mobile_nodes", offsetof(struct dp, mn_fd)},
+	    {"nexthops", offsetof(struct dp, nexthops_fd)},
+	    {"stats", offsetof(struct dp, stats_fd)},
+	    {"events", offsetof(struct dp, events_fd)},
+	    {"ports", offsetof(struct dp, ports_fd)},
 	};
 	size_t i;
 	int fd;
@@ -150,7 +149,7 @@ static int dp_devmap_flags(struct dp *dp)
 	snprintf(path, sizeof(path), "%s/ports", dp->pin_dir);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
-		return 0;		/* first start: created at load */
+		return 0; /* first start: created at load */
 	err = bpf_obj_get_info_by_fd(fd, &info, &len);
 	close(fd);
 	if (err)
@@ -242,8 +241,7 @@ int dp_open(struct dp **out, const struct dp_opts *opts)
 		goto err_destroy;
 	}
 	/* maps already pinned for this instance are reused here */
-	err = dp->role == XP_ROLE_LMA ? lma__load(dp->lma) :
-					mag__load(dp->mag);
+	err = dp->role == XP_ROLE_LMA ? lma__load(dp->lma) : mag__load(dp->mag);
 	if (err) {
 		log_err("dataplane: cannot load %s programs: %s (verifier, or "
 			"maps of another size pinned under %s)",
@@ -304,9 +302,8 @@ static const char *dp_ifname(int ifindex, char *buf)
 }
 
 /* Programs for an interface of this role and kind. */
-static void dp_progs_for(struct dp *dp, enum xp_if_kind kind,
-			 const char **xdp, const char **tc_in,
-			 const char **tc_eg)
+static void dp_progs_for(struct dp *dp, enum xp_if_kind kind, const char **xdp,
+			 const char **tc_in, const char **tc_eg)
 {
 	if (dp->role == XP_ROLE_LMA) {
 		*xdp = "xdp_lma";
@@ -475,7 +472,8 @@ int dp_attach(struct dp *dp, int ifindex, enum xp_if_kind kind)
 			goto err_log;
 		else
 			log_info("dataplane: %s: native xdp failed (%s), "
-				 "trying generic", ifname, strerror(-err));
+				 "trying generic",
+				 ifname, strerror(-err));
 	}
 	if (err && (dp->mode == XP_XDP_GENERIC || dp->mode == XP_XDP_AUTO)) {
 		err = dp_xdp_attach(ifindex, fd, XDP_FLAGS_SKB_MODE, ifname);
@@ -485,7 +483,8 @@ int dp_attach(struct dp *dp, int ifindex, enum xp_if_kind kind)
 			goto err_log;
 		else
 			log_info("dataplane: %s: generic xdp failed (%s), "
-				 "using tc ingress", ifname, strerror(-err));
+				 "using tc ingress",
+				 ifname, strerror(-err));
 	}
 	if (err) {
 		err = dp_tc_attach(port, BPF_TC_INGRESS,
@@ -509,16 +508,17 @@ int dp_attach(struct dp *dp, int ifindex, enum xp_if_kind kind)
 	dp->nports++;
 	log_info("dataplane: %s: attached %s (%s)%s%s", ifname,
 		 port->xdp_flags ? xdp_name : tc_in_name,
-		 port->xdp_flags == XDP_FLAGS_DRV_MODE ? "native" :
-		 port->xdp_flags == XDP_FLAGS_SKB_MODE ? "generic" : "tc",
+		 port->xdp_flags == XDP_FLAGS_DRV_MODE	 ? "native"
+		 : port->xdp_flags == XDP_FLAGS_SKB_MODE ? "generic"
+							 : "tc",
 		 tc_eg_name ? " + " : "", tc_eg_name ? tc_eg_name : "");
 	return 0;
 
 err_teardown:
 	dp_port_teardown(dp, port);
 err_log:
-	log_err("dataplane: %s: cannot attach %s: %s", ifname,
-		xdp_name, strerror(-err));
+	log_err("dataplane: %s: cannot attach %s: %s", ifname, xdp_name,
+		strerror(-err));
 	return err;
 }
 
@@ -530,10 +530,10 @@ int dp_detach(struct dp *dp, int ifindex)
 {
 	struct dp_port *port = dp_port_find(dp, ifindex);
 	struct dp_port other = {
-		.ifindex = ifindex,
-		.xdp_flags = XDP_FLAGS_SKB_MODE,
-		.tc_ingress = true,
-		.tc_egress = dp->role == XP_ROLE_LMA,
+	    .ifindex = ifindex,
+	    .xdp_flags = XDP_FLAGS_SKB_MODE,
+	    .tc_ingress = true,
+	    .tc_egress = dp->role == XP_ROLE_LMA,
 	};
 
 	if (ifindex <= 0)
@@ -588,8 +588,8 @@ int dp_binding_update(struct dp *dp, const struct xp_hnp_key *key,
 		nb.up_packets = nb.up_bytes = 0;
 		nb.down_packets = nb.down_bytes = 0;
 	}
-	return dp_errno(bpf_map_update_elem(dp->bindings_fd, key, &nb,
-					    BPF_ANY));
+	return dp_errno(
+	    bpf_map_update_elem(dp->bindings_fd, key, &nb, BPF_ANY));
 }
 
 int dp_binding_delete(struct dp *dp, const struct xp_hnp_key *key)
@@ -646,8 +646,8 @@ int dp_mn_delete(struct dp *dp, const struct xp_mn_key *key)
 int dp_nexthop_update(struct dp *dp, const struct in6_addr *peer,
 		      const struct xp_nexthop *nh)
 {
-	return dp_errno(bpf_map_update_elem(dp->nexthops_fd, peer, nh,
-					    BPF_ANY));
+	return dp_errno(
+	    bpf_map_update_elem(dp->nexthops_fd, peer, nh, BPF_ANY));
 }
 
 int dp_nexthop_delete(struct dp *dp, const struct in6_addr *peer)

@@ -30,13 +30,13 @@ enum xp_if_kind { XP_IF_CORE = 0, XP_IF_ACCESS = 1 };
 
 struct dp_opts {
 	enum xp_role role;
-	const char *instance;		/* maps pinned under XP_PIN_ROOT/instance */
-	struct in6_addr local_addr;	/* LMA address (LMAA) or MAG proxy-CoA */
+	const char *instance;	    /* maps pinned under XP_PIN_ROOT/instance */
+	struct in6_addr local_addr; /* LMA address (LMAA) or MAG proxy-CoA */
 	enum xp_xdp_mode xdp_mode;
-	uint32_t max_bindings;		/* 0 = XP_MAX_BINDINGS */
+	uint32_t max_bindings; /* 0 = XP_MAX_BINDINGS */
 };
 
-struct dp;				/* opaque */
+struct dp; /* opaque */
 
 /*
  * Mount bpffs if needed, open the role's BPF object, set its read-only
@@ -81,8 +81,8 @@ int dp_stats_read(struct dp *dp, struct xp_stat out[XP_STAT_MAX]);
 /* MAG attach events (ring buffer "events") */
 int dp_events_open(struct dp *dp,
 		   int (*cb)(const struct xp_event *ev, void *arg), void *arg);
-int dp_events_fd(struct dp *dp);	/* poll()able fd, for the event loop */
-int dp_events_consume(struct dp *dp);	/* events handled, or -errno */
+int dp_events_fd(struct dp *dp);      /* poll()able fd, for the event loop */
+int dp_events_consume(struct dp *dp); /* events handled, or -errno */
 
 /* Upper 64 bits of prefix */
 void xp_hnp_key_from_prefix(struct xp_hnp_key *key,

@@ -30,42 +30,42 @@
 #include "dataplane.h"
 #include "log.h"
 
-#define LMAA		"2001:db8:ff::1"
-#define MAG1		"2001:db8:a::1"	/* FIB: route + neighbour */
-#define MAG2		"2001:db8:b::1"	/* nexthops map */
-#define MAG3		"2001:db8:c::1"	/* FIB: neighbour unresolved */
-#define MAG4		"2001:db8:d::1"	/* FIB: unreachable */
-#define HNP1		"2001:db8:100:1::"
-#define HNP2		"2001:db8:100:2::"
-#define HNP3		"2001:db8:100:3::"
-#define HNP4		"2001:db8:100:4::"
-#define HNP5		"2001:db8:100:5::"	/* inactive */
-#define MN1		"2001:db8:100:1::10"
-#define MN2		"2001:db8:100:2::20"
-#define CN		"2001:db8:cc::5"
-#define NTU		ntohs
+#define LMAA "2001:db8:ff::1"
+#define MAG1 "2001:db8:a::1" /* FIB: route + neighbour */
+#define MAG2 "2001:db8:b::1" /* nexthops map */
+#define MAG3 "2001:db8:c::1" /* FIB: neighbour unresolved */
+#define MAG4 "2001:db8:d::1" /* FIB: unreachable */
+#define HNP1 "2001:db8:100:1::"
+#define HNP2 "2001:db8:100:2::"
+#define HNP3 "2001:db8:100:3::"
+#define HNP4 "2001:db8:100:4::"
+#define HNP5 "2001:db8:100:5::" /* inactive */
+#define MN1  "2001:db8:100:1::10"
+#define MN2  "2001:db8:100:2::20"
+#define CN   "2001:db8:cc::5"
+#define NTU  ntohs
 
 enum { P_LMA, P_MAG_ACCESS, P_MAG_CORE, P_TC_LMA_IN, P_TC_LMA_EG, P_MAX };
 static const char *const prog_names[P_MAX] = {
-	"xdp_lma", "xdp_mag_access", "xdp_mag_core", "tc_lma_ingress",
-	"tc_lma_egress",
+    "xdp_lma",	      "xdp_mag_access", "xdp_mag_core",
+    "tc_lma_ingress", "tc_lma_egress",
 };
 
-static const uint8_t mac_cn[6] = { 0x02, 0, 0, 0, 0xcc, 0x01 };
-static const uint8_t mac_gw[6] = { 0x02, 0, 0, 0, 0x11, 0x01 }; /* xa */
-static const uint8_t mac_ya[6] = { 0x02, 0, 0, 0, 0x22, 0x01 };
-static const uint8_t mac_mag1[6] = { 0x02, 0, 0, 0, 0x0a, 0x01 };
-static const uint8_t mac_cnhop[6] = { 0x02, 0, 0, 0, 0xcc, 0xfe };
-static const uint8_t mac_nh2d[6] = { 0x02, 0, 0, 0, 0x0b, 0x01 };
-static const uint8_t mac_nh2s[6] = { 0x02, 0, 0, 0, 0x0b, 0x02 };
-static const uint8_t mac_mn[6] = { 0x02, 0, 0, 0, 0x33, 0x01 };
-static const uint8_t mac_mn_gw[6] = { 0x02, 0, 0, 0, 0x33, 0xfe };
-static const uint8_t mac_lmahop[6] = { 0x02, 0, 0, 0, 0xff, 0x01 };
-static const uint8_t mac_unknown[6] = { 0x02, 0, 0, 0, 0x44, 0x01 };
-static const uint8_t mac_unknown2[6] = { 0x02, 0, 0, 0, 0x44, 0x02 };
+static const uint8_t mac_cn[6] = {0x02, 0, 0, 0, 0xcc, 0x01};
+static const uint8_t mac_gw[6] = {0x02, 0, 0, 0, 0x11, 0x01}; /* xa */
+static const uint8_t mac_ya[6] = {0x02, 0, 0, 0, 0x22, 0x01};
+static const uint8_t mac_mag1[6] = {0x02, 0, 0, 0, 0x0a, 0x01};
+static const uint8_t mac_cnhop[6] = {0x02, 0, 0, 0, 0xcc, 0xfe};
+static const uint8_t mac_nh2d[6] = {0x02, 0, 0, 0, 0x0b, 0x01};
+static const uint8_t mac_nh2s[6] = {0x02, 0, 0, 0, 0x0b, 0x02};
+static const uint8_t mac_mn[6] = {0x02, 0, 0, 0, 0x33, 0x01};
+static const uint8_t mac_mn_gw[6] = {0x02, 0, 0, 0, 0x33, 0xfe};
+static const uint8_t mac_lmahop[6] = {0x02, 0, 0, 0, 0xff, 0x01};
+static const uint8_t mac_unknown[6] = {0x02, 0, 0, 0, 0x44, 0x01};
+static const uint8_t mac_unknown2[6] = {0x02, 0, 0, 0, 0x44, 0x02};
 
 /* One IPv6 header.  fl == FL_HASH: the RFC 6438 hash of the inner flow. */
-#define FL_HASH		0xffffffffu
+#define FL_HASH 0xffffffffu
 struct hdr6 {
 	const char *src, *dst;
 	uint8_t tc;
@@ -74,41 +74,41 @@ struct hdr6 {
 };
 
 struct ext {
-	uint8_t type;		/* 0, 43 (segments left 1), 44, 60 */
-	uint8_t len;		/* bytes, multiple of 8 */
+	uint8_t type; /* 0, 43 (segments left 1), 44, 60 */
+	uint8_t len;  /* bytes, multiple of 8 */
 };
 
 struct frame {
 	const uint8_t *smac, *dmac;
-	uint16_t proto;		/* 0: IPv6 */
-	bool tunnel;		/* outer header o present */
+	uint16_t proto; /* 0: IPv6 */
+	bool tunnel;	/* outer header o present */
 	struct hdr6 o;
-	struct ext ext[3];	/* between the outer header and the inner */
+	struct ext ext[3]; /* between the outer header and the inner */
 	struct hdr6 i;
-	uint8_t nh;		/* inner upper layer: 0 = UDP */
-	uint8_t icmp_type;	/* nh == 58 */
-	uint16_t paylen;	/* inner upper-layer bytes: 0 = 100 */
-	uint8_t version;	/* inner IP version: 0 = 6 */
-	int plen_lie;		/* added to the inner payload length field */
+	uint8_t nh;	   /* inner upper layer: 0 = UDP */
+	uint8_t icmp_type; /* nh == 58 */
+	uint16_t paylen;   /* inner upper-layer bytes: 0 = 100 */
+	uint8_t version;   /* inner IP version: 0 = 6 */
+	int plen_lie;	   /* added to the inner payload length field */
 };
 
 enum out_kind { OUT_SAME, OUT_FRAME, OUT_PTB };
-#define NO_STAT		(-1)	/* ordinary traffic: no reason counts it */
+#define NO_STAT (-1) /* ordinary traffic: no reason counts it */
 
 struct tcase {
 	const char *name;
 	int prog;
 	struct frame in;
-	size_t trunc;		/* cut the input to this many bytes */
+	size_t trunc; /* cut the input to this many bytes */
 	int verdict;
 	enum out_kind out_kind;
 	struct frame out;
 	uint32_t ptb_mtu;
 	const char *ptb_src;
 	int stat;
-	const char *counter_hnp;	/* binding whose counters must grow */
-	char counter_dir;		/* 'u' or 'd' */
-	int events;			/* attach events expected */
+	const char *counter_hnp; /* binding whose counters must grow */
+	char counter_dir;	 /* 'u' or 'd' */
+	int events;		 /* attach events expected */
 };
 
 struct env {
@@ -144,8 +144,8 @@ static void addr(const char *s, void *out)
 static size_t put_ip6(uint8_t *p, const struct hdr6 *h, uint32_t fl,
 		      uint16_t plen, uint8_t nh, uint8_t version)
 {
-	uint32_t w = (uint32_t)version << 28 | (uint32_t)h->tc << 20 |
-		     (fl & 0xfffff);
+	uint32_t w =
+	    (uint32_t)version << 28 | (uint32_t)h->tc << 20 | (fl & 0xfffff);
 
 	w = htonl(w);
 	memcpy(p, &w, 4);
@@ -224,14 +224,13 @@ static size_t build(const struct frame *f, uint8_t *buf)
 		uint8_t *e = buf + off;
 
 		memset(e, 0, f->ext[k].len);
-		e[0] = k + 1 < 3 && f->ext[k + 1].len ? f->ext[k + 1].type :
-							   41;
+		e[0] = k + 1 < 3 && f->ext[k + 1].len ? f->ext[k + 1].type : 41;
 		if (f->ext[k].type != 44)
 			e[1] = f->ext[k].len / 8 - 1;
 		if (f->ext[k].type == 43)
-			e[3] = 1;	/* segments left */
+			e[3] = 1; /* segments left */
 		if (f->ext[k].type == 0 || f->ext[k].type == 60) {
-			e[2] = 1;	/* PadN filling the header */
+			e[2] = 1; /* PadN filling the header */
 			e[3] = f->ext[k].len - 4;
 		}
 		off += f->ext[k].len;
@@ -250,8 +249,8 @@ static uint16_t icmp6_csum(const uint8_t *ip6, size_t icmp_len)
 	sum += (icmp_len >> 16) + (icmp_len & 0xffff);
 	sum += 58;
 	for (k = 0; k < icmp_len; k += 2)
-		sum += ip6[40 + k] << 8 |
-		       (k + 1 < icmp_len ? ip6[40 + k + 1] : 0);
+		sum +=
+		    ip6[40 + k] << 8 | (k + 1 < icmp_len ? ip6[40 + k + 1] : 0);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
@@ -262,7 +261,7 @@ static size_t build_ptb(const uint8_t *in, size_t len, const char *src,
 			uint32_t mtu, uint8_t *out)
 {
 	size_t ilen = len - 14, quote = ilen < 1232 ? ilen : 1232;
-	struct hdr6 h = { .src = src, .hl = 64 };
+	struct hdr6 h = {.src = src, .hl = 64};
 	char dst[INET6_ADDRSTRLEN];
 	uint16_t cs;
 	uint32_t m = htonl(mtu);
@@ -294,9 +293,8 @@ static int prog_ifindex(int prog)
 static int test_run(int prog, const uint8_t *in, size_t len, uint8_t *out,
 		    uint32_t *out_len, uint32_t *retval)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in,
-		    .data_size_in = len, .data_out = out,
-		    .data_size_out = 4096, .repeat = 1);
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = len,
+		    .data_out = out, .data_size_out = 4096, .repeat = 1);
 	struct __sk_buff skb = {};
 	struct xdp_md xdp = {};
 	int rc;
@@ -350,8 +348,7 @@ static void check_counter(const char *hnp, char dir, struct xp_binding *pre,
 
 	addr(hnp, &a);
 	xp_hnp_key_from_prefix(&key, &a);
-	assert_int_equal(dp_binding_lookup(mag ? env.mag : env.lma, &key,
-					   &now),
+	assert_int_equal(dp_binding_lookup(mag ? env.mag : env.lma, &key, &now),
 			 0);
 	if (dir == 'u') {
 		assert_int_equal(now.up_packets, pre->up_packets + 1);
@@ -393,8 +390,7 @@ static void run_case(void **state)
 	ev_count = 0;
 	assert_int_equal(dp_stats_read(dp, before), 0);
 
-	assert_int_equal(test_run(c->prog, in, len, out, &out_len, &retval),
-			 0);
+	assert_int_equal(test_run(c->prog, in, len, out, &out_len, &retval), 0);
 	assert_int_equal(dp_stats_read(dp, after), 0);
 	for (k = 0; k < XP_STAT_MAX; k++)
 		if (after[k].packets != before[k].packets)
@@ -414,8 +410,8 @@ static void run_case(void **state)
 		break;
 	}
 	if (out_len != want_len || memcmp(out, want, want_len))
-		hexdump_diff(out, want, out_len < want_len ? out_len :
-							      want_len);
+		hexdump_diff(out, want,
+			     out_len < want_len ? out_len : want_len);
 	assert_int_equal(out_len, want_len);
 	assert_memory_equal(out, want, want_len);
 
@@ -446,285 +442,554 @@ static void run_case(void **state)
 
 /* ----- the table ------------------------------------------------------ */
 
-#define ETH_IN		.smac = mac_cn, .dmac = mac_gw
-#define UDP_DOWN(to)	.i = { .src = CN, .dst = to, .tc = 0xba,          \
-			       .fl = 0x12345, .hl = 64 }
-#define ENCAP(peer)	.tunnel = true,                                    \
-			.o = { .src = LMAA, .dst = peer, .tc = 0xba,       \
-			       .fl = FL_HASH, .hl = 64 }
-#define ENC_IN(peer, from)                                             \
-	.tunnel = true, .o = { .src = peer, .dst = LMAA, .hl = 60 },        \
-	.i = { .src = from, .dst = CN, .tc = 0x02, .hl = 64 }
+#define ETH_IN .smac = mac_cn, .dmac = mac_gw
+#define UDP_DOWN(to)                                                           \
+	.i = {.src = CN, .dst = to, .tc = 0xba, .fl = 0x12345, .hl = 64}
+#define ENCAP(peer)                                                            \
+	.tunnel = true,                                                        \
+	.o = {.src = LMAA, .dst = peer, .tc = 0xba, .fl = FL_HASH, .hl = 64}
+#define ENC_IN(peer, from)                                                     \
+	.tunnel = true, .o = {.src = peer, .dst = LMAA, .hl = 60},             \
+	.i = {.src = from, .dst = CN, .tc = 0x02, .hl = 64}
 
 static const struct tcase cases[] = {
-	/* LMA downlink */
-	{ "lma downlink, next hop from the FIB", P_LMA,
-	  { ETH_IN, UDP_DOWN(MN1) }, 0, XDP_REDIRECT, OUT_FRAME,
-	  { .smac = mac_ya, .dmac = mac_mag1, ENCAP(MAG1),
-	    .i = { .src = CN, .dst = MN1, .tc = 0xba, .fl = 0x12345,
-		   .hl = 63 } },
-	  .stat = XP_STAT_LMA_ENCAP, .counter_hnp = HNP1, .counter_dir = 'd' },
-	{ "lma downlink, next hop from the nexthops map", P_LMA,
-	  { ETH_IN, UDP_DOWN(MN2) }, 0, XDP_REDIRECT, OUT_FRAME,
-	  { .smac = mac_nh2s, .dmac = mac_nh2d, ENCAP(MAG2),
-	    .i = { .src = CN, .dst = MN2, .tc = 0xba, .fl = 0x12345,
-		   .hl = 63 } },
-	  .stat = XP_STAT_LMA_ENCAP, .counter_hnp = HNP2, .counter_dir = 'd' },
-	{ "lma downlink, neighbour unresolved: encapsulated to the stack",
-	  P_LMA, { ETH_IN, UDP_DOWN(HNP3 "9") }, 0, XDP_PASS, OUT_FRAME,
-	  { ETH_IN, ENCAP(MAG3),
-	    .i = { .src = CN, .dst = HNP3 "9", .tc = 0xba, .fl = 0x12345,
-		   .hl = 63 } },
-	  .stat = XP_STAT_PASS_NEIGH },
-	{ "lma downlink, peer unreachable", P_LMA,
-	  { ETH_IN, UDP_DOWN(HNP4 "9") }, 0, XDP_DROP, OUT_SAME,
-	  .stat = XP_STAT_DROP_FIB },
-	{ "lma downlink, inactive binding", P_LMA,
-	  { ETH_IN, UDP_DOWN(HNP5 "9") }, 0, XDP_DROP, OUT_SAME,
-	  .stat = XP_STAT_DROP_INACTIVE },
-	{ "lma downlink, unknown prefix to the stack", P_LMA,
-	  { ETH_IN, UDP_DOWN("2001:db8:777::1") }, 0, XDP_PASS, OUT_SAME,
-	  .stat = XP_STAT_PASS_NO_BINDING },
-	{ "lma downlink, hop limit 1 to the stack", P_LMA,
-	  { ETH_IN, .i = { .src = CN, .dst = MN1, .hl = 1 } }, 0, XDP_PASS,
-	  OUT_SAME, .stat = XP_STAT_PASS_HOP_LIMIT },
-	{ "lma downlink, hop limit 2 forwarded with 1", P_LMA,
-	  { ETH_IN, .i = { .src = CN, .dst = MN1, .hl = 2 } }, 0,
-	  XDP_REDIRECT, OUT_FRAME,
-	  { .smac = mac_ya, .dmac = mac_mag1, .tunnel = true,
-	    .o = { .src = LMAA, .dst = MAG1, .fl = FL_HASH, .hl = 64 },
-	    .i = { .src = CN, .dst = MN1, .hl = 1 } },
-	  .stat = XP_STAT_LMA_ENCAP },
-	{ "lma downlink, 1460 bytes fit a 1500 MTU tunnel", P_LMA,
-	  { ETH_IN, UDP_DOWN(MN1), .paylen = 1420 }, 0, XDP_REDIRECT,
-	  OUT_FRAME,
-	  { .smac = mac_ya, .dmac = mac_mag1, ENCAP(MAG1),
-	    .i = { .src = CN, .dst = MN1, .tc = 0xba, .fl = 0x12345,
-		   .hl = 63 }, .paylen = 1420 },
-	  .stat = XP_STAT_LMA_ENCAP },
-	{ "lma downlink, oversize (FIB MTU) -> packet too big", P_LMA,
-	  { ETH_IN, UDP_DOWN(MN1), .paylen = 1421 }, 0, XDP_TX, OUT_PTB,
-	  .ptb_mtu = 1460, .ptb_src = LMAA, .stat = XP_STAT_PTB_SENT },
-	{ "lma downlink, oversize (map MTU 1400) -> packet too big", P_LMA,
-	  { ETH_IN, UDP_DOWN(MN2), .paylen = 1321 }, 0, XDP_TX, OUT_PTB,
-	  .ptb_mtu = 1360, .ptb_src = LMAA, .stat = XP_STAT_PTB_SENT },
-	{ "lma downlink, oversize 1500-byte frame quotes 1232 bytes", P_LMA,
-	  { ETH_IN, UDP_DOWN(MN1), .paylen = 1460 }, 0, XDP_TX, OUT_PTB,
-	  .ptb_mtu = 1460, .ptb_src = LMAA, .stat = XP_STAT_PTB_SENT },
-	{ "lma downlink, oversize odd length -> packet too big", P_LMA,
-	  { ETH_IN, UDP_DOWN(MN1), .paylen = 1427 }, 0, XDP_TX, OUT_PTB,
-	  .ptb_mtu = 1460, .ptb_src = LMAA, .stat = XP_STAT_PTB_SENT },
-	{ "lma downlink, oversize icmp error: no error about an error",
-	  P_LMA, { ETH_IN, UDP_DOWN(MN1), .nh = 58, .icmp_type = 1,
-		   .paylen = 1421 },
-	  0, XDP_DROP, OUT_SAME, .stat = XP_STAT_DROP_TOO_BIG },
-	{ "lma, not ipv6", P_LMA, { ETH_IN, .proto = 0x0806,
-				   UDP_DOWN(MN1) },
-	  0, XDP_PASS, OUT_SAME, .stat = XP_STAT_PASS_NOT_IPV6 },
-	{ "lma, link-local destination", P_LMA,
-	  { ETH_IN, .i = { .src = "fe80::1", .dst = "fe80::2", .hl = 255 } },
-	  0, XDP_PASS, OUT_SAME, .stat = XP_STAT_PASS_LINK_LOCAL },
-	{ "lma, multicast (neighbour solicitation)", P_LMA,
-	  { ETH_IN, .nh = 58, .icmp_type = 135, .paylen = 24,
-	    .i = { .src = "fe80::1", .dst = "ff02::1:ff00:1", .hl = 255 } },
-	  0, XDP_PASS, OUT_SAME, .stat = XP_STAT_PASS_LINK_LOCAL },
-	{ "lma, mobility header to the lma reaches the stack", P_LMA,
-	  { ETH_IN, .nh = 135, .paylen = 48,
-	    .i = { .src = MAG1, .dst = LMAA, .hl = 64 } },
-	  0, XDP_PASS, OUT_SAME, .stat = XP_STAT_PASS_LOCAL },
-	{ "lma, icmpv6 echo to the lma reaches the stack", P_LMA,
-	  { ETH_IN, .nh = 58, .icmp_type = 128, .paylen = 64,
-	    .i = { .src = CN, .dst = LMAA, .hl = 64 } },
-	  0, XDP_PASS, OUT_SAME, .stat = XP_STAT_PASS_LOCAL },
-	/* truncation at every header boundary */
-	{ "truncated: ethernet only", P_LMA, { ETH_IN, UDP_DOWN(MN1) }, 14,
-	  XDP_DROP, OUT_SAME, .stat = XP_STAT_DROP_TRUNCATED },
-	{ "truncated: ipv6 header cut", P_LMA, { ETH_IN, UDP_DOWN(MN1) },
-	  14 + 39, XDP_DROP, OUT_SAME, .stat = XP_STAT_DROP_TRUNCATED },
-	{ "truncated: ipv6 header, no payload", P_LMA,
-	  { ETH_IN, UDP_DOWN(MN1) }, 14 + 40, XDP_DROP, OUT_SAME,
-	  .stat = XP_STAT_DROP_TRUNCATED },
-	{ "truncated: payload one byte short", P_LMA,
-	  { ETH_IN, UDP_DOWN(MN1) }, 14 + 40 + 99, XDP_DROP, OUT_SAME,
-	  .stat = XP_STAT_DROP_TRUNCATED },
-	{ "truncated: tunnel, inner header cut", P_LMA,
-	  { ETH_IN, ENC_IN(MAG1, MN1), .plen_lie = 0 }, 14 + 40 + 39,
-	  XDP_DROP, OUT_SAME, .stat = XP_STAT_DROP_TRUNCATED },
-	{ "truncated: tunnel, inner payload longer than outer", P_LMA,
-	  { ETH_IN, ENC_IN(MAG1, MN1), .plen_lie = 1 }, 0, XDP_DROP,
-	  OUT_SAME, .stat = XP_STAT_DROP_TRUNCATED },
-	{ "truncated: extension header cut", P_LMA,
-	  { ETH_IN, ENC_IN(MAG1, MN1), .ext = { { 60, 16 } } }, 14 + 40 + 7,
-	  XDP_DROP, OUT_SAME, .stat = XP_STAT_DROP_TRUNCATED },
-	/* LMA uplink */
-	{ "lma uplink, decapsulated and routed", P_LMA,
-	  { ETH_IN, ENC_IN(MAG1, MN1) }, 0, XDP_REDIRECT, OUT_FRAME,
-	  { .smac = mac_ya, .dmac = mac_cnhop,
-	    .i = { .src = MN1, .dst = CN, .tc = 0x02, .hl = 63 } },
-	  .stat = XP_STAT_LMA_DECAP, .counter_hnp = HNP1, .counter_dir = 'u' },
-	{ "lma uplink, hop-by-hop and destination options before 41", P_LMA,
-	  { ETH_IN, ENC_IN(MAG1, MN1), .ext = { { 0, 8 }, { 60, 16 } } }, 0,
-	  XDP_REDIRECT, OUT_FRAME,
-	  { .smac = mac_ya, .dmac = mac_cnhop,
-	    .i = { .src = MN1, .dst = CN, .tc = 0x02, .hl = 63 } },
-	  .stat = XP_STAT_LMA_DECAP },
-	{ "lma uplink, wrong outer source", P_LMA,
-	  { ETH_IN, ENC_IN(MAG2, MN1) }, 0, XDP_DROP, OUT_SAME,
-	  .stat = XP_STAT_DROP_WRONG_PEER },
-	{ "lma uplink, spoofed inner source (no binding)", P_LMA,
-	  { ETH_IN, ENC_IN(MAG1, "2001:db8:666::1") }, 0, XDP_DROP, OUT_SAME,
-	  .stat = XP_STAT_DROP_NO_BINDING },
-	{ "lma uplink, fragment header", P_LMA,
-	  { ETH_IN, ENC_IN(MAG1, MN1), .ext = { { 44, 8 } } }, 0, XDP_DROP,
-	  OUT_SAME, .stat = XP_STAT_DROP_FRAGMENT },
-	{ "lma uplink, routing header with segments left", P_LMA,
-	  { ETH_IN, ENC_IN(MAG1, MN1), .ext = { { 43, 24 } } }, 0, XDP_PASS,
-	  OUT_SAME, .stat = XP_STAT_PASS_EXT_HDR },
-	{ "lma uplink, inner not ipv6", P_LMA,
-	  { ETH_IN, ENC_IN(MAG1, MN1), .version = 4 }, 0, XDP_DROP, OUT_SAME,
-	  .stat = XP_STAT_DROP_BAD_INNER },
-	{ "lma uplink, inner hop limit 1: decapsulated to the stack", P_LMA,
-	  { ETH_IN, .tunnel = true, .o = { .src = MAG1, .dst = LMAA, .hl = 9 },
-	    .i = { .src = MN1, .dst = CN, .hl = 1 } },
-	  0, XDP_PASS, OUT_FRAME,
-	  { ETH_IN, .i = { .src = MN1, .dst = CN, .hl = 1 } },
-	  .stat = XP_STAT_PASS_HOP_LIMIT },
-	{ "lma uplink, inner to another home prefix: hairpin via stack",
-	  P_LMA,
-	  { ETH_IN, .tunnel = true, .o = { .src = MAG1, .dst = LMAA, .hl = 9 },
-	    .i = { .src = MN1, .dst = MN2, .hl = 64 } },
-	  0, XDP_PASS, OUT_FRAME,
-	  { ETH_IN, .i = { .src = MN1, .dst = MN2, .hl = 64 } },
-	  .stat = XP_STAT_PASS_HAIRPIN },
-	/* RFC 6040 §4.2 decapsulation */
-	{ "ecn: outer CE, inner ECT(0) -> CE", P_LMA,
-	  { ETH_IN, .tunnel = true,
-	    .o = { .src = MAG1, .dst = LMAA, .tc = 0x03, .hl = 9 },
-	    .i = { .src = MN1, .dst = CN, .tc = 0x02, .hl = 64 } },
-	  0, XDP_REDIRECT, OUT_FRAME,
-	  { .smac = mac_ya, .dmac = mac_cnhop,
-	    .i = { .src = MN1, .dst = CN, .tc = 0x03, .hl = 63 } },
-	  .stat = XP_STAT_LMA_DECAP },
-	{ "ecn: outer CE, inner not-ECT -> drop", P_LMA,
-	  { ETH_IN, .tunnel = true,
-	    .o = { .src = MAG1, .dst = LMAA, .tc = 0x03, .hl = 9 },
-	    .i = { .src = MN1, .dst = CN, .tc = 0x00, .hl = 64 } },
-	  0, XDP_DROP, OUT_SAME, .stat = XP_STAT_DROP_ECN },
-	{ "ecn: outer ECT(1), inner ECT(0) -> ECT(1)", P_LMA,
-	  { ETH_IN, .tunnel = true,
-	    .o = { .src = MAG1, .dst = LMAA, .tc = 0x01, .hl = 9 },
-	    .i = { .src = MN1, .dst = CN, .tc = 0xb6, .hl = 64 } },
-	  0, XDP_REDIRECT, OUT_FRAME,
-	  { .smac = mac_ya, .dmac = mac_cnhop,
-	    .i = { .src = MN1, .dst = CN, .tc = 0xb5, .hl = 63 } },
-	  .stat = XP_STAT_LMA_DECAP },
-	{ "ecn: outer ECT(0), inner ECT(1) unchanged, dscp kept", P_LMA,
-	  { ETH_IN, .tunnel = true,
-	    .o = { .src = MAG1, .dst = LMAA, .tc = 0x02, .hl = 9 },
-	    .i = { .src = MN1, .dst = CN, .tc = 0x29, .hl = 64 } },
-	  0, XDP_REDIRECT, OUT_FRAME,
-	  { .smac = mac_ya, .dmac = mac_cnhop,
-	    .i = { .src = MN1, .dst = CN, .tc = 0x29, .hl = 63 } },
-	  .stat = XP_STAT_LMA_DECAP },
-	/* TC */
-	{ "tc egress: lma's own packet to a home prefix is tunnelled",
-	  P_TC_LMA_EG,
-	  { .smac = mac_ya, .dmac = mac_cn, .i = { .src = LMAA, .dst = MN2,
-						  .hl = 64 } },
-	  0, 7 /* TC_ACT_REDIRECT */, OUT_FRAME,
-	  { .smac = mac_nh2s, .dmac = mac_nh2d, .tunnel = true,
-	    .o = { .src = LMAA, .dst = MAG2, .fl = FL_HASH, .hl = 64 },
-	    .i = { .src = LMAA, .dst = MN2, .hl = 64 } },
-	  .stat = XP_STAT_TC_ENCAP },
-	{ "tc egress: other traffic untouched", P_TC_LMA_EG,
-	  { .smac = mac_ya, .dmac = mac_cn, .i = { .src = LMAA, .dst = CN,
-						  .hl = 64 } },
-	  0, 0, OUT_SAME, .stat = NO_STAT },
-	{ "tc ingress fallback: lma downlink", P_TC_LMA_IN,
-	  { ETH_IN, UDP_DOWN(MN2) }, 0, 7, OUT_FRAME,
-	  { .smac = mac_nh2s, .dmac = mac_nh2d, ENCAP(MAG2),
-	    .i = { .src = CN, .dst = MN2, .tc = 0xba, .fl = 0x12345,
-		   .hl = 63 } },
-	  .stat = XP_STAT_LMA_ENCAP },
-	{ "tc ingress fallback: lma uplink", P_TC_LMA_IN,
-	  { ETH_IN, ENC_IN(MAG1, MN1) }, 0, 7, OUT_FRAME,
-	  { .smac = mac_ya, .dmac = mac_cnhop,
-	    .i = { .src = MN1, .dst = CN, .tc = 0x02, .hl = 63 } },
-	  .stat = XP_STAT_LMA_DECAP },
-	/* MAG uplink (access side) */
-	{ "mag uplink, attached node tunnelled to its lma", P_MAG_ACCESS,
-	  { .smac = mac_mn, .dmac = mac_mn_gw,
-	    .i = { .src = MN1, .dst = CN, .tc = 0x11, .fl = 7, .hl = 64 } },
-	  0, XDP_REDIRECT, OUT_FRAME,
-	  { .smac = mac_ya, .dmac = mac_lmahop, .tunnel = true,
-	    .o = { .src = MAG1, .dst = LMAA, .tc = 0x11, .fl = FL_HASH,
-		   .hl = 64 },
-	    .i = { .src = MN1, .dst = CN, .tc = 0x11, .fl = 7, .hl = 63 } },
-	  .stat = XP_STAT_MAG_ENCAP, .counter_hnp = HNP1, .counter_dir = 'u' },
-	{ "mag uplink, source outside the node's prefix", P_MAG_ACCESS,
-	  { .smac = mac_mn, .dmac = mac_mn_gw,
-	    .i = { .src = MN2, .dst = CN, .hl = 64 } },
-	  0, XDP_DROP, OUT_SAME, .stat = XP_STAT_DROP_SPOOFED_SRC },
-	{ "mag uplink, router solicitation to the stack", P_MAG_ACCESS,
-	  { .smac = mac_mn, .dmac = mac_mn_gw, .nh = 58, .icmp_type = 133,
-	    .paylen = 8, .i = { .src = "fe80::33", .dst = "ff02::2",
-				.hl = 255 } },
-	  0, XDP_PASS, OUT_SAME, .stat = XP_STAT_PASS_LINK_LOCAL },
-	{ "mag uplink, hop limit 1 to the stack", P_MAG_ACCESS,
-	  { .smac = mac_mn, .dmac = mac_mn_gw,
-	    .i = { .src = MN1, .dst = CN, .hl = 1 } },
-	  0, XDP_PASS, OUT_SAME, .stat = XP_STAT_PASS_HOP_LIMIT },
-	{ "mag uplink, oversize -> packet too big to the node", P_MAG_ACCESS,
-	  { .smac = mac_mn, .dmac = mac_mn_gw, .paylen = 1421,
-	    .i = { .src = MN1, .dst = CN, .hl = 64 } },
-	  0, XDP_TX, OUT_PTB, .ptb_mtu = 1460, .ptb_src = MAG1,
-	  .stat = XP_STAT_PTB_SENT },
-	{ "mag, unknown mac: stack and an attach event", P_MAG_ACCESS,
-	  { .smac = mac_unknown, .dmac = mac_mn_gw, .nh = 58,
-	    .icmp_type = 133, .paylen = 8,
-	    .i = { .src = "fe80::44", .dst = "ff02::2", .hl = 255 } },
-	  0, XDP_PASS, OUT_SAME, .stat = XP_STAT_PASS_UNKNOWN_MAC,
-	  .events = 1 },
-	{ "mag, unknown mac again within 1 s: rate-limited", P_MAG_ACCESS,
-	  { .smac = mac_unknown, .dmac = mac_mn_gw, .nh = 58,
-	    .icmp_type = 133, .paylen = 8,
-	    .i = { .src = "fe80::44", .dst = "ff02::2", .hl = 255 } },
-	  0, XDP_PASS, OUT_SAME, .stat = XP_STAT_PASS_UNKNOWN_MAC,
-	  .events = 0 },
-	{ "mag, unknown mac to a global address: dropped, event", P_MAG_ACCESS,
-	  { .smac = mac_unknown2, .dmac = mac_mn_gw,
-	    .i = { .src = "2001:db8:555::1", .dst = CN, .hl = 64 } },
-	  0, XDP_DROP, OUT_SAME, .stat = XP_STAT_DROP_NO_BINDING,
-	  .events = 1 },
-	/* MAG downlink (core side) */
-	{ "mag downlink, decapsulated to the node's mac", P_MAG_CORE,
-	  { .smac = mac_lmahop, .dmac = mac_ya, .tunnel = true,
-	    .o = { .src = LMAA, .dst = MAG1, .tc = 0x03, .hl = 60 },
-	    .i = { .src = CN, .dst = MN1, .tc = 0x01, .hl = 64 } },
-	  0, XDP_REDIRECT, OUT_FRAME,
-	  { .smac = mac_mn_gw, .dmac = mac_mn,
-	    .i = { .src = CN, .dst = MN1, .tc = 0x03, .hl = 63 } },
-	  .stat = XP_STAT_MAG_DECAP, .counter_hnp = HNP1, .counter_dir = 'd' },
-	{ "mag downlink, wrong outer source", P_MAG_CORE,
-	  { .smac = mac_lmahop, .dmac = mac_ya, .tunnel = true,
-	    .o = { .src = "2001:db8:eeee::1", .dst = MAG1, .hl = 60 },
-	    .i = { .src = CN, .dst = MN1, .hl = 64 } },
-	  0, XDP_DROP, OUT_SAME, .stat = XP_STAT_DROP_WRONG_PEER },
-	{ "mag downlink, unknown inner prefix", P_MAG_CORE,
-	  { .smac = mac_lmahop, .dmac = mac_ya, .tunnel = true,
-	    .o = { .src = LMAA, .dst = MAG1, .hl = 60 },
-	    .i = { .src = CN, .dst = "2001:db8:888::1", .hl = 64 } },
-	  0, XDP_DROP, OUT_SAME, .stat = XP_STAT_DROP_NO_BINDING },
-	{ "mag downlink, fragment header", P_MAG_CORE,
-	  { .smac = mac_lmahop, .dmac = mac_ya, .tunnel = true,
-	    .o = { .src = LMAA, .dst = MAG1, .hl = 60 },
-	    .ext = { { 44, 8 } },
-	    .i = { .src = CN, .dst = MN1, .hl = 64 } },
-	  0, XDP_DROP, OUT_SAME, .stat = XP_STAT_DROP_FRAGMENT },
-	{ "mag, mobility header to the mag reaches the stack", P_MAG_CORE,
-	  { .smac = mac_lmahop, .dmac = mac_ya, .nh = 135, .paylen = 40,
-	    .i = { .src = LMAA, .dst = MAG1, .hl = 64 } },
-	  0, XDP_PASS, OUT_SAME, .stat = XP_STAT_PASS_LOCAL },
+    /* LMA downlink */
+    {"lma downlink, next hop from the FIB",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN1)},
+     0,
+     XDP_REDIRECT,
+     OUT_FRAME,
+     {.smac = mac_ya,
+      .dmac = mac_mag1,
+      ENCAP(MAG1),
+      .i = {.src = CN, .dst = MN1, .tc = 0xba, .fl = 0x12345, .hl = 63}},
+     .stat = XP_STAT_LMA_ENCAP,
+     .counter_hnp = HNP1,
+     .counter_dir = 'd'},
+    {"lma downlink, next hop from the nexthops map",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN2)},
+     0,
+     XDP_REDIRECT,
+     OUT_FRAME,
+     {.smac = mac_nh2s,
+      .dmac = mac_nh2d,
+      ENCAP(MAG2),
+      .i = {.src = CN, .dst = MN2, .tc = 0xba, .fl = 0x12345, .hl = 63}},
+     .stat = XP_STAT_LMA_ENCAP,
+     .counter_hnp = HNP2,
+     .counter_dir = 'd'},
+    {"lma downlink, neighbour unresolved: encapsulated to the stack",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(HNP3 "9")},
+     0,
+     XDP_PASS,
+     OUT_FRAME,
+     {ETH_IN, ENCAP(MAG3),
+      .i = {.src = CN, .dst = HNP3 "9", .tc = 0xba, .fl = 0x12345, .hl = 63}},
+     .stat = XP_STAT_PASS_NEIGH},
+    {"lma downlink, peer unreachable",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(HNP4 "9")},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_FIB},
+    {"lma downlink, inactive binding",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(HNP5 "9")},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_INACTIVE},
+    {"lma downlink, unknown prefix to the stack",
+     P_LMA,
+     {ETH_IN, UDP_DOWN("2001:db8:777::1")},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_NO_BINDING},
+    {"lma downlink, hop limit 1 to the stack",
+     P_LMA,
+     {ETH_IN, .i = {.src = CN, .dst = MN1, .hl = 1}},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_HOP_LIMIT},
+    {"lma downlink, hop limit 2 forwarded with 1",
+     P_LMA,
+     {ETH_IN, .i = {.src = CN, .dst = MN1, .hl = 2}},
+     0,
+     XDP_REDIRECT,
+     OUT_FRAME,
+     {.smac = mac_ya,
+      .dmac = mac_mag1,
+      .tunnel = true,
+      .o = {.src = LMAA, .dst = MAG1, .fl = FL_HASH, .hl = 64},
+      .i = {.src = CN, .dst = MN1, .hl = 1}},
+     .stat = XP_STAT_LMA_ENCAP},
+    {"lma downlink, 1460 bytes fit a 1500 MTU tunnel",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN1), .paylen = 1420},
+     0,
+     XDP_REDIRECT,
+     OUT_FRAME,
+     {.smac = mac_ya,
+      .dmac = mac_mag1,
+      ENCAP(MAG1),
+      .i = {.src = CN, .dst = MN1, .tc = 0xba, .fl = 0x12345, .hl = 63},
+      .paylen = 1420},
+     .stat = XP_STAT_LMA_ENCAP},
+    {"lma downlink, oversize (FIB MTU) -> packet too big",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN1), .paylen = 1421},
+     0,
+     XDP_TX,
+     OUT_PTB,
+     .ptb_mtu = 1460,
+     .ptb_src = LMAA,
+     .stat = XP_STAT_PTB_SENT},
+    {"lma downlink, oversize (map MTU 1400) -> packet too big",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN2), .paylen = 1321},
+     0,
+     XDP_TX,
+     OUT_PTB,
+     .ptb_mtu = 1360,
+     .ptb_src = LMAA,
+     .stat = XP_STAT_PTB_SENT},
+    {"lma downlink, oversize 1500-byte frame quotes 1232 bytes",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN1), .paylen = 1460},
+     0,
+     XDP_TX,
+     OUT_PTB,
+     .ptb_mtu = 1460,
+     .ptb_src = LMAA,
+     .stat = XP_STAT_PTB_SENT},
+    {"lma downlink, oversize odd length -> packet too big",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN1), .paylen = 1427},
+     0,
+     XDP_TX,
+     OUT_PTB,
+     .ptb_mtu = 1460,
+     .ptb_src = LMAA,
+     .stat = XP_STAT_PTB_SENT},
+    {"lma downlink, oversize icmp error: no error about an error",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN1), .nh = 58, .icmp_type = 1, .paylen = 1421},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_TOO_BIG},
+    {"lma, not ipv6",
+     P_LMA,
+     {ETH_IN, .proto = 0x0806, UDP_DOWN(MN1)},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_NOT_IPV6},
+    {"lma, link-local destination",
+     P_LMA,
+     {ETH_IN, .i = {.src = "fe80::1", .dst = "fe80::2", .hl = 255}},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_LINK_LOCAL},
+    {"lma, multicast (neighbour solicitation)",
+     P_LMA,
+     {ETH_IN, .nh = 58, .icmp_type = 135, .paylen = 24,
+      .i = {.src = "fe80::1", .dst = "ff02::1:ff00:1", .hl = 255}},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_LINK_LOCAL},
+    {"lma, mobility header to the lma reaches the stack",
+     P_LMA,
+     {ETH_IN, .nh = 135, .paylen = 48,
+      .i = {.src = MAG1, .dst = LMAA, .hl = 64}},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_LOCAL},
+    {"lma, icmpv6 echo to the lma reaches the stack",
+     P_LMA,
+     {ETH_IN, .nh = 58, .icmp_type = 128, .paylen = 64,
+      .i = {.src = CN, .dst = LMAA, .hl = 64}},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_LOCAL},
+    /* truncation at every header boundary */
+    {"truncated: ethernet only",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN1)},
+     14,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_TRUNCATED},
+    {"truncated: ipv6 header cut",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN1)},
+     14 + 39,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_TRUNCATED},
+    {"truncated: ipv6 header, no payload",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN1)},
+     14 + 40,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_TRUNCATED},
+    {"truncated: payload one byte short",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN1)},
+     14 + 40 + 99,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_TRUNCATED},
+    {"truncated: tunnel, inner header cut",
+     P_LMA,
+     {ETH_IN, ENC_IN(MAG1, MN1), .plen_lie = 0},
+     14 + 40 + 39,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_TRUNCATED},
+    {"truncated: tunnel, inner payload longer than outer",
+     P_LMA,
+     {ETH_IN, ENC_IN(MAG1, MN1), .plen_lie = 1},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_TRUNCATED},
+    {"truncated: extension header cut",
+     P_LMA,
+     {ETH_IN, ENC_IN(MAG1, MN1), .ext = {{60, 16}}},
+     14 + 40 + 7,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_TRUNCATED},
+    /* LMA uplink */
+    {"lma uplink, decapsulated and routed",
+     P_LMA,
+     {ETH_IN, ENC_IN(MAG1, MN1)},
+     0,
+     XDP_REDIRECT,
+     OUT_FRAME,
+     {.smac = mac_ya,
+      .dmac = mac_cnhop,
+      .i = {.src = MN1, .dst = CN, .tc = 0x02, .hl = 63}},
+     .stat = XP_STAT_LMA_DECAP,
+     .counter_hnp = HNP1,
+     .counter_dir = 'u'},
+    {"lma uplink, hop-by-hop and destination options before 41",
+     P_LMA,
+     {ETH_IN, ENC_IN(MAG1, MN1), .ext = {{0, 8}, {60, 16}}},
+     0,
+     XDP_REDIRECT,
+     OUT_FRAME,
+     {.smac = mac_ya,
+      .dmac = mac_cnhop,
+      .i = {.src = MN1, .dst = CN, .tc = 0x02, .hl = 63}},
+     .stat = XP_STAT_LMA_DECAP},
+    {"lma uplink, wrong outer source",
+     P_LMA,
+     {ETH_IN, ENC_IN(MAG2, MN1)},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_WRONG_PEER},
+    {"lma uplink, spoofed inner source (no binding)",
+     P_LMA,
+     {ETH_IN, ENC_IN(MAG1, "2001:db8:666::1")},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_NO_BINDING},
+    {"lma uplink, fragment header",
+     P_LMA,
+     {ETH_IN, ENC_IN(MAG1, MN1), .ext = {{44, 8}}},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_FRAGMENT},
+    {"lma uplink, routing header with segments left",
+     P_LMA,
+     {ETH_IN, ENC_IN(MAG1, MN1), .ext = {{43, 24}}},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_EXT_HDR},
+    {"lma uplink, inner not ipv6",
+     P_LMA,
+     {ETH_IN, ENC_IN(MAG1, MN1), .version = 4},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_BAD_INNER},
+    {"lma uplink, inner hop limit 1: decapsulated to the stack",
+     P_LMA,
+     {ETH_IN, .tunnel = true, .o = {.src = MAG1, .dst = LMAA, .hl = 9},
+      .i = {.src = MN1, .dst = CN, .hl = 1}},
+     0,
+     XDP_PASS,
+     OUT_FRAME,
+     {ETH_IN, .i = {.src = MN1, .dst = CN, .hl = 1}},
+     .stat = XP_STAT_PASS_HOP_LIMIT},
+    {"lma uplink, inner to another home prefix: hairpin via stack",
+     P_LMA,
+     {ETH_IN, .tunnel = true, .o = {.src = MAG1, .dst = LMAA, .hl = 9},
+      .i = {.src = MN1, .dst = MN2, .hl = 64}},
+     0,
+     XDP_PASS,
+     OUT_FRAME,
+     {ETH_IN, .i = {.src = MN1, .dst = MN2, .hl = 64}},
+     .stat = XP_STAT_PASS_HAIRPIN},
+    /* RFC 6040 §4.2 decapsulation */
+    {"ecn: outer CE, inner ECT(0) -> CE",
+     P_LMA,
+     {ETH_IN, .tunnel = true,
+      .o = {.src = MAG1, .dst = LMAA, .tc = 0x03, .hl = 9},
+      .i = {.src = MN1, .dst = CN, .tc = 0x02, .hl = 64}},
+     0,
+     XDP_REDIRECT,
+     OUT_FRAME,
+     {.smac = mac_ya,
+      .dmac = mac_cnhop,
+      .i = {.src = MN1, .dst = CN, .tc = 0x03, .hl = 63}},
+     .stat = XP_STAT_LMA_DECAP},
+    {"ecn: outer CE, inner not-ECT -> drop",
+     P_LMA,
+     {ETH_IN, .tunnel = true,
+      .o = {.src = MAG1, .dst = LMAA, .tc = 0x03, .hl = 9},
+      .i = {.src = MN1, .dst = CN, .tc = 0x00, .hl = 64}},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_ECN},
+    {"ecn: outer ECT(1), inner ECT(0) -> ECT(1)",
+     P_LMA,
+     {ETH_IN, .tunnel = true,
+      .o = {.src = MAG1, .dst = LMAA, .tc = 0x01, .hl = 9},
+      .i = {.src = MN1, .dst = CN, .tc = 0xb6, .hl = 64}},
+     0,
+     XDP_REDIRECT,
+     OUT_FRAME,
+     {.smac = mac_ya,
+      .dmac = mac_cnhop,
+      .i = {.src = MN1, .dst = CN, .tc = 0xb5, .hl = 63}},
+     .stat = XP_STAT_LMA_DECAP},
+    {"ecn: outer ECT(0), inner ECT(1) unchanged, dscp kept",
+     P_LMA,
+     {ETH_IN, .tunnel = true,
+      .o = {.src = MAG1, .dst = LMAA, .tc = 0x02, .hl = 9},
+      .i = {.src = MN1, .dst = CN, .tc = 0x29, .hl = 64}},
+     0,
+     XDP_REDIRECT,
+     OUT_FRAME,
+     {.smac = mac_ya,
+      .dmac = mac_cnhop,
+      .i = {.src = MN1, .dst = CN, .tc = 0x29, .hl = 63}},
+     .stat = XP_STAT_LMA_DECAP},
+    /* TC */
+    {"tc egress: lma's own packet to a home prefix is tunnelled",
+     P_TC_LMA_EG,
+     {.smac = mac_ya, .dmac = mac_cn, .i = {.src = LMAA, .dst = MN2, .hl = 64}},
+     0,
+     7 /* TC_ACT_REDIRECT */,
+     OUT_FRAME,
+     {.smac = mac_nh2s,
+      .dmac = mac_nh2d,
+      .tunnel = true,
+      .o = {.src = LMAA, .dst = MAG2, .fl = FL_HASH, .hl = 64},
+      .i = {.src = LMAA, .dst = MN2, .hl = 64}},
+     .stat = XP_STAT_TC_ENCAP},
+    {"tc egress: other traffic untouched",
+     P_TC_LMA_EG,
+     {.smac = mac_ya, .dmac = mac_cn, .i = {.src = LMAA, .dst = CN, .hl = 64}},
+     0,
+     0,
+     OUT_SAME,
+     .stat = NO_STAT},
+    {"tc ingress fallback: lma downlink",
+     P_TC_LMA_IN,
+     {ETH_IN, UDP_DOWN(MN2)},
+     0,
+     7,
+     OUT_FRAME,
+     {.smac = mac_nh2s,
+      .dmac = mac_nh2d,
+      ENCAP(MAG2),
+      .i = {.src = CN, .dst = MN2, .tc = 0xba, .fl = 0x12345, .hl = 63}},
+     .stat = XP_STAT_LMA_ENCAP},
+    {"tc ingress fallback: lma uplink",
+     P_TC_LMA_IN,
+     {ETH_IN, ENC_IN(MAG1, MN1)},
+     0,
+     7,
+     OUT_FRAME,
+     {.smac = mac_ya,
+      .dmac = mac_cnhop,
+      .i = {.src = MN1, .dst = CN, .tc = 0x02, .hl = 63}},
+     .stat = XP_STAT_LMA_DECAP},
+    /* MAG uplink (access side) */
+    {"mag uplink, attached node tunnelled to its lma",
+     P_MAG_ACCESS,
+     {.smac = mac_mn,
+      .dmac = mac_mn_gw,
+      .i = {.src = MN1, .dst = CN, .tc = 0x11, .fl = 7, .hl = 64}},
+     0,
+     XDP_REDIRECT,
+     OUT_FRAME,
+     {.smac = mac_ya,
+      .dmac = mac_lmahop,
+      .tunnel = true,
+      .o = {.src = MAG1, .dst = LMAA, .tc = 0x11, .fl = FL_HASH, .hl = 64},
+      .i = {.src = MN1, .dst = CN, .tc = 0x11, .fl = 7, .hl = 63}},
+     .stat = XP_STAT_MAG_ENCAP,
+     .counter_hnp = HNP1,
+     .counter_dir = 'u'},
+    {"mag uplink, source outside the node's prefix",
+     P_MAG_ACCESS,
+     {.smac = mac_mn,
+      .dmac = mac_mn_gw,
+      .i = {.src = MN2, .dst = CN, .hl = 64}},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_SPOOFED_SRC},
+    {"mag uplink, router solicitation to the stack",
+     P_MAG_ACCESS,
+     {.smac = mac_mn,
+      .dmac = mac_mn_gw,
+      .nh = 58,
+      .icmp_type = 133,
+      .paylen = 8,
+      .i = {.src = "fe80::33", .dst = "ff02::2", .hl = 255}},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_LINK_LOCAL},
+    {"mag uplink, hop limit 1 to the stack",
+     P_MAG_ACCESS,
+     {.smac = mac_mn, .dmac = mac_mn_gw, .i = {.src = MN1, .dst = CN, .hl = 1}},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_HOP_LIMIT},
+    {"mag uplink, oversize -> packet too big to the node",
+     P_MAG_ACCESS,
+     {.smac = mac_mn,
+      .dmac = mac_mn_gw,
+      .paylen = 1421,
+      .i = {.src = MN1, .dst = CN, .hl = 64}},
+     0,
+     XDP_TX,
+     OUT_PTB,
+     .ptb_mtu = 1460,
+     .ptb_src = MAG1,
+     .stat = XP_STAT_PTB_SENT},
+    {"mag, unknown mac: stack and an attach event",
+     P_MAG_ACCESS,
+     {.smac = mac_unknown,
+      .dmac = mac_mn_gw,
+      .nh = 58,
+      .icmp_type = 133,
+      .paylen = 8,
+      .i = {.src = "fe80::44", .dst = "ff02::2", .hl = 255}},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_UNKNOWN_MAC,
+     .events = 1},
+    {"mag, unknown mac again within 1 s: rate-limited",
+     P_MAG_ACCESS,
+     {.smac = mac_unknown,
+      .dmac = mac_mn_gw,
+      .nh = 58,
+      .icmp_type = 133,
+      .paylen = 8,
+      .i = {.src = "fe80::44", .dst = "ff02::2", .hl = 255}},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_UNKNOWN_MAC,
+     .events = 0},
+    {"mag, unknown mac to a global address: dropped, event",
+     P_MAG_ACCESS,
+     {.smac = mac_unknown2,
+      .dmac = mac_mn_gw,
+      .i = {.src = "2001:db8:555::1", .dst = CN, .hl = 64}},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_NO_BINDING,
+     .events = 1},
+    /* MAG downlink (core side) */
+    {"mag downlink, decapsulated to the node's mac",
+     P_MAG_CORE,
+     {.smac = mac_lmahop,
+      .dmac = mac_ya,
+      .tunnel = true,
+      .o = {.src = LMAA, .dst = MAG1, .tc = 0x03, .hl = 60},
+      .i = {.src = CN, .dst = MN1, .tc = 0x01, .hl = 64}},
+     0,
+     XDP_REDIRECT,
+     OUT_FRAME,
+     {.smac = mac_mn_gw,
+      .dmac = mac_mn,
+      .i = {.src = CN, .dst = MN1, .tc = 0x03, .hl = 63}},
+     .stat = XP_STAT_MAG_DECAP,
+     .counter_hnp = HNP1,
+     .counter_dir = 'd'},
+    {"mag downlink, wrong outer source",
+     P_MAG_CORE,
+     {.smac = mac_lmahop,
+      .dmac = mac_ya,
+      .tunnel = true,
+      .o = {.src = "2001:db8:eeee::1", .dst = MAG1, .hl = 60},
+      .i = {.src = CN, .dst = MN1, .hl = 64}},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_WRONG_PEER},
+    {"mag downlink, unknown inner prefix",
+     P_MAG_CORE,
+     {.smac = mac_lmahop,
+      .dmac = mac_ya,
+      .tunnel = true,
+      .o = {.src = LMAA, .dst = MAG1, .hl = 60},
+      .i = {.src = CN, .dst = "2001:db8:888::1", .hl = 64}},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_NO_BINDING},
+    {"mag downlink, fragment header",
+     P_MAG_CORE,
+     {.smac = mac_lmahop,
+      .dmac = mac_ya,
+      .tunnel = true,
+      .o = {.src = LMAA, .dst = MAG1, .hl = 60},
+      .ext = {{44, 8}},
+      .i = {.src = CN, .dst = MN1, .hl = 64}},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_FRAGMENT},
+    {"mag, mobility header to the mag reaches the stack",
+     P_MAG_CORE,
+     {.smac = mac_lmahop,
+      .dmac = mac_ya,
+      .nh = 135,
+      .paylen = 40,
+      .i = {.src = LMAA, .dst = MAG1, .hl = 64}},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_LOCAL},
 };
 
 /* ----- environment ---------------------------------------------------- */
@@ -732,7 +997,7 @@ static const struct tcase cases[] = {
 static int add_binding(struct dp *dp, const char *hnp, const char *peer,
 		       bool active, int access_ifindex)
 {
-	struct xp_binding b = { .flags = active ? XP_BIND_F_ACTIVE : 0 };
+	struct xp_binding b = {.flags = active ? XP_BIND_F_ACTIVE : 0};
 	struct xp_hnp_key key;
 	struct in6_addr a;
 
@@ -759,27 +1024,28 @@ static int setup_netns(void)
 		return -1;
 	close(fd);
 	/* xa: where test frames come in; ya: toward the peers */
-	if (run_cmd("ip link set lo up && "
-		    "ip link add xa address 02:00:00:00:11:01 type veth peer "
-		    "name xb && "
-		    "ip link add ya address 02:00:00:00:22:01 type veth peer "
-		    "name yb && "
-		    "for i in xa xb ya yb; do ip link set $i up; done && "
-		    "sysctl -qw net.ipv6.conf.all.forwarding=1 && "
-		    "sysctl -qw net.ipv6.conf.all.accept_dad=0 && "
-		    "sysctl -qw net.ipv6.conf.default.accept_dad=0 && "
-		    "ip -6 addr add 2001:db8:1::1/64 dev xa nodad && "
-		    "ip -6 route add 2001:db8:a::/64 dev ya && "
-		    "ip -6 neigh replace 2001:db8:a::1 lladdr 02:00:00:00:0a:01 "
-		    "dev ya nud permanent && "
-		    "ip -6 route add 2001:db8:c::/64 dev ya && "
-		    "ip -6 route add unreachable 2001:db8:d::/64 && "
-		    "ip -6 route add 2001:db8:ff::/64 dev ya && "
-		    "ip -6 neigh replace 2001:db8:ff::1 lladdr 02:00:00:00:ff:01 "
-		    "dev ya nud permanent && "
-		    "ip -6 route add 2001:db8:cc::/64 via fe80::cc dev ya && "
-		    "ip -6 neigh replace fe80::cc lladdr 02:00:00:00:cc:fe "
-		    "dev ya nud permanent"))
+	if (run_cmd(
+		"ip link set lo up && "
+		"ip link add xa address 02:00:00:00:11:01 type veth peer "
+		"name xb && "
+		"ip link add ya address 02:00:00:00:22:01 type veth peer "
+		"name yb && "
+		"for i in xa xb ya yb; do ip link set $i up; done && "
+		"sysctl -qw net.ipv6.conf.all.forwarding=1 && "
+		"sysctl -qw net.ipv6.conf.all.accept_dad=0 && "
+		"sysctl -qw net.ipv6.conf.default.accept_dad=0 && "
+		"ip -6 addr add 2001:db8:1::1/64 dev xa nodad && "
+		"ip -6 route add 2001:db8:a::/64 dev ya && "
+		"ip -6 neigh replace 2001:db8:a::1 lladdr 02:00:00:00:0a:01 "
+		"dev ya nud permanent && "
+		"ip -6 route add 2001:db8:c::/64 dev ya && "
+		"ip -6 route add unreachable 2001:db8:d::/64 && "
+		"ip -6 route add 2001:db8:ff::/64 dev ya && "
+		"ip -6 neigh replace 2001:db8:ff::1 lladdr 02:00:00:00:ff:01 "
+		"dev ya nud permanent && "
+		"ip -6 route add 2001:db8:cc::/64 via fe80::cc dev ya && "
+		"ip -6 neigh replace fe80::cc lladdr 02:00:00:00:cc:fe "
+		"dev ya nud permanent"))
 		return -1;
 	env.ifa = if_nametoindex("xa");
 	env.ifb = if_nametoindex("xb");
@@ -789,9 +1055,9 @@ static int setup_netns(void)
 
 static int group_setup(void **state)
 {
-	struct dp_opts o = { .max_bindings = 1024 };
+	struct dp_opts o = {.max_bindings = 1024};
 	char inst[64];
-	struct xp_nexthop nh = { .mtu = 1400 };
+	struct xp_nexthop nh = {.mtu = 1400};
 	struct xp_mn_key mk = {};
 	struct xp_mn mn;
 	struct in6_addr a;
@@ -814,10 +1080,9 @@ static int group_setup(void **state)
 	if (dp_open(&env.mag, &o))
 		return -1;
 	for (k = 0; k < P_MAX; k++) {
-		env.fd[k] = dp_prog_fd(k == P_MAG_ACCESS || k == P_MAG_CORE ?
-					       env.mag :
-					       env.lma,
-				       prog_names[k]);
+		env.fd[k] = dp_prog_fd(
+		    k == P_MAG_ACCESS || k == P_MAG_CORE ? env.mag : env.lma,
+		    prog_names[k]);
 		if (env.fd[k] < 0)
 			return -1;
 	}

@@ -20,7 +20,7 @@
 #include "xpmip.h"
 #include "hnp_cost.skel.h"
 
-#define SPREAD		32
+#define SPREAD 32
 
 struct lpm_key {
 	__u32 prefixlen;
@@ -31,9 +31,9 @@ static int fill(struct hnp_cost *sk, __u32 from, __u32 to)
 {
 	int hfd = bpf_map__fd(sk->maps.cost_hash);
 	int lfd = bpf_map__fd(sk->maps.cost_lpm);
-	struct xp_binding b = { .flags = XP_BIND_F_ACTIVE };
-	struct lpm_key lk = { .prefixlen = 64 };
-	struct xp_hnp_key hk = { { 0x20, 0x01, 0x0d, 0xb8 } };
+	struct xp_binding b = {.flags = XP_BIND_F_ACTIVE};
+	struct lpm_key lk = {.prefixlen = 64};
+	struct xp_hnp_key hk = {{0x20, 0x01, 0x0d, 0xb8}};
 	__u32 j, be;
 
 	memcpy(lk.addr, hk.prefix, 4);
@@ -51,7 +51,7 @@ static int fill(struct hnp_cost *sk, __u32 from, __u32 to)
 /* ns per run of prog over the frame, best of 5 */
 static double time_prog(struct bpf_program *prog, __u32 repeat)
 {
-	unsigned char frame[14 + 40 + 8] = { 0 };
+	unsigned char frame[14 + 40 + 8] = {0};
 	double best = 1e12;
 	int k;
 
@@ -108,14 +108,12 @@ int main(int argc, char **argv)
 	int err;
 
 	if (big < 2 || big > XP_MAX_BINDINGS) {
-		fprintf(stderr, "usage: hnp_cost [N <= %u]\n",
-			XP_MAX_BINDINGS);
+		fprintf(stderr, "usage: hnp_cost [N <= %u]\n", XP_MAX_BINDINGS);
 		return 2;
 	}
 	sk = hnp_cost__open_and_load();
 	if (!sk) {
-		fprintf(stderr, "hnp_cost: cannot load: %s\n",
-			strerror(errno));
+		fprintf(stderr, "hnp_cost: cannot load: %s\n", strerror(errno));
 		return 1;
 	}
 	err = fill(sk, 0, 1);

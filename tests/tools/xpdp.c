@@ -101,14 +101,15 @@ static int parse_hnp(const char *s, struct xp_hnp_key *key)
 static int xdp_pass(int ifindex)
 {
 	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = XDP_PASS },
-		{ .code = BPF_JMP | BPF_EXIT },
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K,
+	     .dst_reg = BPF_REG_0,
+	     .imm = XDP_PASS},
+	    {.code = BPF_JMP | BPF_EXIT},
 	};
 	int fd, rc;
 
-	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "xdp_pass", "GPL", insns, 2,
-			   NULL);
+	fd =
+	    bpf_prog_load(BPF_PROG_TYPE_XDP, "xdp_pass", "GPL", insns, 2, NULL);
 	if (fd < 0)
 		return fd;
 	rc = bpf_xdp_attach(ifindex, fd, XDP_FLAGS_DRV_MODE, NULL);
@@ -149,7 +150,7 @@ static int cmd_events(struct dp *dp, int want, int timeout_ms)
 
 static int cmd_binding(struct dp *dp, int argc, char **argv)
 {
-	struct xp_binding b = { .flags = XP_BIND_F_ACTIVE };
+	struct xp_binding b = {.flags = XP_BIND_F_ACTIVE};
 	struct xp_hnp_key key;
 	int ifindex;
 
@@ -253,8 +254,8 @@ static int run(struct dp *dp, int argc, char **argv, bool *destroy)
 		if (ifindex < 0)
 			return ifindex;
 		return dp_attach(dp, ifindex,
-				 strcmp(argv[1], "access") == 0 ? XP_IF_ACCESS :
-								  XP_IF_CORE);
+				 strcmp(argv[1], "access") == 0 ? XP_IF_ACCESS
+								: XP_IF_CORE);
 	}
 	if (strcmp(cmd, "detach") == 0 && argc == 1) {
 		ifindex = parse_ifname(argv[0]);
@@ -288,7 +289,7 @@ static int run(struct dp *dp, int argc, char **argv, bool *destroy)
 
 int main(int argc, char **argv)
 {
-	struct dp_opts o = { .role = XP_ROLE_LMA };
+	struct dp_opts o = {.role = XP_ROLE_LMA};
 	const char *netns = NULL;
 	bool destroy = false;
 	struct dp *dp;
@@ -301,8 +302,8 @@ int main(int argc, char **argv)
 			netns = optarg;
 			break;
 		case 'r':
-			o.role = strcmp(optarg, "mag") == 0 ? XP_ROLE_MAG :
-							      XP_ROLE_LMA;
+			o.role = strcmp(optarg, "mag") == 0 ? XP_ROLE_MAG
+							    : XP_ROLE_LMA;
 			break;
 		case 'I':
 			o.instance = optarg;
@@ -315,12 +316,11 @@ int main(int argc, char **argv)
 			o.max_bindings = strtoul(optarg, NULL, 0);
 			break;
 		case 'x':
-			o.xdp_mode = strcmp(optarg, "native") == 0 ?
-					     XP_XDP_NATIVE :
-				     strcmp(optarg, "generic") == 0 ?
-					     XP_XDP_GENERIC :
-				     strcmp(optarg, "tc") == 0 ? XP_XDP_TC :
-								 XP_XDP_AUTO;
+			o.xdp_mode =
+			    strcmp(optarg, "native") == 0    ? XP_XDP_NATIVE
+			    : strcmp(optarg, "generic") == 0 ? XP_XDP_GENERIC
+			    : strcmp(optarg, "tc") == 0	     ? XP_XDP_TC
+							     : XP_XDP_AUTO;
 			break;
 		case 'v':
 			log_set_level(LOG_LVL_DEBUG);
