@@ -45,10 +45,19 @@
 #define CN   "2001:db8:cc::5"
 #define NTU  ntohs
 
-enum { P_LMA, P_MAG_ACCESS, P_MAG_CORE, P_TC_LMA_IN, P_TC_LMA_EG, P_MAX };
+enum {
+	P_LMA,
+	P_MAG_ACCESS,
+	P_MAG_CORE,
+	P_TC_LMA_IN,
+	P_TC_LMA_EG,
+	P_TC_MAG_ACCESS,
+	P_TC_MAG_CORE,
+	P_MAX
+};
 static const char *const prog_names[P_MAX] = {
-    "xdp_lma",	      "xdp_mag_access", "xdp_mag_core",
-    "tc_lma_ingress", "tc_lma_egress",
+    "xdp_lma",	     "xdp_mag_access", "xdp_mag_core", "tc_lma_ingress",
+    "tc_lma_egress", "tc_mag_access",  "tc_mag_core",
 };
 
 static const uint8_t mac_cn[6] = {0x02, 0, 0, 0, 0xcc, 0x01};
@@ -63,6 +72,8 @@ static const uint8_t mac_mn_gw[6] = {0x02, 0, 0, 0, 0x33, 0xfe};
 static const uint8_t mac_lmahop[6] = {0x02, 0, 0, 0, 0xff, 0x01};
 static const uint8_t mac_unknown[6] = {0x02, 0, 0, 0, 0x44, 0x01};
 static const uint8_t mac_unknown2[6] = {0x02, 0, 0, 0, 0x44, 0x02};
+static const uint8_t mac_mn2[6] = {0x02, 0, 0, 0, 0x33, 0x02};
+static const uint8_t mac_mn5[6] = {0x02, 0, 0, 0, 0x33, 0x05};
 
 /* One IPv6 header.  fl == FL_HASH: the RFC 6438 hash of the inner flow. */
 #define FL_HASH 0xffffffffu
@@ -285,9 +296,25 @@ static size_t build_ptb(const uint8_t *in, size_t len, const char *src,
 
 /* ----- running -------------------------------------------------------- */
 
+static bool prog_is_mag(int prog)
+{
+	return prog == P_MAG_ACCESS || prog == P_MAG_CORE ||
+	       prog == P_TC_MAG_ACCESS || prog == P_TC_MAG_CORE;
+}
+
+static bool prog_is_tc(int prog)
+{
+	return prog == P_TC_LMA_IN || prog == P_TC_LMA_EG ||
+	       prog == P_TC_MAG_ACCESS || prog == P_TC_MAG_CORE;
+}
+
+/* frames come in on xa, except on the MAG's core side and LMA egress */
 static int prog_ifindex(int prog)
 {
-	return prog == P_MAG_CORE ? env.ify : env.ifa;
+	return prog == P_MAG_CORE || prog == P_TC_MAG_CORE ||
+		       prog == P_TC_LMA_EG
+		   ? env.ify
+		   : env.ifa;
 }
 
 static int test_run(int prog, const uint8_t *in, size_t len, uint8_t *out,
@@ -299,8 +326,8 @@ static int test_run(int prog, const uint8_t *in, size_t len, uint8_t *out,
 	struct xdp_md xdp = {};
 	int rc;
 
-	if (prog == P_TC_LMA_IN || prog == P_TC_LMA_EG) {
-		skb.ifindex = prog == P_TC_LMA_EG ? env.ify : env.ifa;
+	if (prog_is_tc(prog)) {
+		skb.ifindex = prog_ifindex(prog);
 		o.ctx_in = &skb;
 		o.ctx_size_in = sizeof(skb);
 	} else {
@@ -363,7 +390,7 @@ static void check_counter(const char *hnp, char dir, struct xp_binding *pre,
 static void run_case(void **state)
 {
 	const struct tcase *c = *state;
-	bool mag = c->prog == P_MAG_ACCESS || c->prog == P_MAG_CORE;
+	bool mag = prog_is_mag(c->prog);
 	struct dp *dp = mag ? env.mag : env.lma;
 	struct xp_stat before[XP_STAT_MAX], after[XP_STAT_MAX];
 	static uint8_t in[4096], out[4096], want[4096];
@@ -990,6 +1017,145 @@ static const struct tcase cases[] = {
      XDP_PASS,
      OUT_SAME,
      .stat = XP_STAT_PASS_LOCAL},
+    {"not ipv6: version 4 under the ipv6 ethertype",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(MN1), .version = 4},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_NOT_IPV6},
+    {"mag uplink, neighbour unresolved: encapsulated to the stack",
+     P_MAG_ACCESS,
+     {.smac = mac_mn2,
+      .dmac = mac_mn_gw,
+      .i = {.src = MN2, .dst = CN, .hl = 64}},
+     0,
+     XDP_PASS,
+     OUT_FRAME,
+     {.smac = mac_mn2,
+      .dmac = mac_mn_gw,
+      .tunnel = true,
+      .o = {.src = MAG1, .dst = MAG3, .fl = FL_HASH, .hl = 64},
+      .i = {.src = MN2, .dst = CN, .hl = 63}},
+     .stat = XP_STAT_PASS_NEIGH,
+     .counter_hnp = HNP2,
+     .counter_dir = 'u'},
+    {"mag uplink, inactive binding",
+     P_MAG_ACCESS,
+     {.smac = mac_mn5,
+      .dmac = mac_mn_gw,
+      .i = {.src = HNP5 "1", .dst = CN, .hl = 64}},
+     0,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_INACTIVE},
+    {"mag uplink, truncated payload",
+     P_MAG_ACCESS,
+     {.smac = mac_mn,
+      .dmac = mac_mn_gw,
+      .i = {.src = MN1, .dst = CN, .hl = 64}},
+     14 + 40 + 50,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_TRUNCATED},
+    {"mag downlink, hop-by-hop options before 41",
+     P_MAG_CORE,
+     {.smac = mac_lmahop,
+      .dmac = mac_ya,
+      .tunnel = true,
+      .o = {.src = LMAA, .dst = MAG1, .hl = 60},
+      .ext = {{0, 16}},
+      .i = {.src = CN, .dst = MN1, .hl = 64}},
+     0,
+     XDP_REDIRECT,
+     OUT_FRAME,
+     {.smac = mac_mn_gw,
+      .dmac = mac_mn,
+      .i = {.src = CN, .dst = MN1, .hl = 63}},
+     .stat = XP_STAT_MAG_DECAP},
+    {"mag downlink, inner hop limit 1: decapsulated to the stack",
+     P_MAG_CORE,
+     {.smac = mac_lmahop,
+      .dmac = mac_ya,
+      .tunnel = true,
+      .o = {.src = LMAA, .dst = MAG1, .hl = 60},
+      .i = {.src = CN, .dst = MN1, .hl = 1}},
+     0,
+     XDP_PASS,
+     OUT_FRAME,
+     {.smac = mac_lmahop,
+      .dmac = mac_ya,
+      .i = {.src = CN, .dst = MN1, .hl = 1}},
+     .stat = XP_STAT_PASS_HOP_LIMIT},
+    {"mag downlink, outer header cut",
+     P_MAG_CORE,
+     {.smac = mac_lmahop,
+      .dmac = mac_ya,
+      .tunnel = true,
+      .o = {.src = LMAA, .dst = MAG1, .hl = 60},
+      .i = {.src = CN, .dst = MN1, .hl = 64}},
+     14 + 20,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_TRUNCATED},
+    {"mag downlink, inner header cut",
+     P_MAG_CORE,
+     {.smac = mac_lmahop,
+      .dmac = mac_ya,
+      .tunnel = true,
+      .o = {.src = LMAA, .dst = MAG1, .hl = 60},
+      .i = {.src = CN, .dst = MN1, .hl = 64}},
+     14 + 40 + 20,
+     XDP_DROP,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_TRUNCATED},
+    {"mag core, transit traffic to the stack",
+     P_MAG_CORE,
+     {.smac = mac_lmahop,
+      .dmac = mac_ya,
+      .i = {.src = CN, .dst = "2001:db8:77::1", .hl = 64}},
+     0,
+     XDP_PASS,
+     OUT_SAME,
+     .stat = XP_STAT_PASS_NO_BINDING},
+    {"tc ingress fallback: mag uplink",
+     P_TC_MAG_ACCESS,
+     {.smac = mac_mn,
+      .dmac = mac_mn_gw,
+      .i = {.src = MN1, .dst = CN, .tc = 0x11, .fl = 7, .hl = 64}},
+     0,
+     7,
+     OUT_FRAME,
+     {.smac = mac_ya,
+      .dmac = mac_lmahop,
+      .tunnel = true,
+      .o = {.src = MAG1, .dst = LMAA, .tc = 0x11, .fl = FL_HASH, .hl = 64},
+      .i = {.src = MN1, .dst = CN, .tc = 0x11, .fl = 7, .hl = 63}},
+     .stat = XP_STAT_MAG_ENCAP},
+    {"tc ingress fallback: mag downlink",
+     P_TC_MAG_CORE,
+     {.smac = mac_lmahop,
+      .dmac = mac_ya,
+      .tunnel = true,
+      .o = {.src = LMAA, .dst = MAG1, .hl = 60},
+      .i = {.src = CN, .dst = MN1, .hl = 64}},
+     0,
+     7,
+     OUT_FRAME,
+     {.smac = mac_mn_gw,
+      .dmac = mac_mn,
+      .i = {.src = CN, .dst = MN1, .hl = 63}},
+     .stat = XP_STAT_MAG_DECAP},
+    {"tc ingress fallback: oversize dropped (no packet too big)",
+     P_TC_MAG_ACCESS,
+     {.smac = mac_mn,
+      .dmac = mac_mn_gw,
+      .paylen = 1421,
+      .i = {.src = MN1, .dst = CN, .hl = 64}},
+     0,
+     2 /* TC_ACT_SHOT */,
+     OUT_SAME,
+     .stat = XP_STAT_DROP_TOO_BIG},
 };
 
 /* ----- environment ---------------------------------------------------- */
@@ -1080,9 +1246,8 @@ static int group_setup(void **state)
 	if (dp_open(&env.mag, &o))
 		return -1;
 	for (k = 0; k < P_MAX; k++) {
-		env.fd[k] = dp_prog_fd(
-		    k == P_MAG_ACCESS || k == P_MAG_CORE ? env.mag : env.lma,
-		    prog_names[k]);
+		env.fd[k] = dp_prog_fd(prog_is_mag(k) ? env.mag : env.lma,
+				       prog_names[k]);
 		if (env.fd[k] < 0)
 			return -1;
 	}
@@ -1100,11 +1265,24 @@ static int group_setup(void **state)
 	if (dp_nexthop_update(env.lma, &a, &nh))
 		return -1;
 
-	if (add_binding(env.mag, HNP1, LMAA, true, env.ifa))
+	/* MN1: served by the LMA; MN2: LMA next hop unresolved; HNP5 off */
+	if (add_binding(env.mag, HNP1, LMAA, true, env.ifa) ||
+	    add_binding(env.mag, HNP2, MAG3, true, env.ifa) ||
+	    add_binding(env.mag, HNP5, LMAA, false, env.ifa))
 		return -1;
 	mk.ifindex = env.ifa;
 	memcpy(mk.mac, mac_mn, 6);
 	addr(HNP1, &a);
+	xp_hnp_key_from_prefix(&mn.hnp, &a);
+	if (dp_mn_update(env.mag, &mk, &mn))
+		return -1;
+	memcpy(mk.mac, mac_mn2, 6);
+	addr(HNP2, &a);
+	xp_hnp_key_from_prefix(&mn.hnp, &a);
+	if (dp_mn_update(env.mag, &mk, &mn))
+		return -1;
+	memcpy(mk.mac, mac_mn5, 6);
+	addr(HNP5, &a);
 	xp_hnp_key_from_prefix(&mn.hnp, &a);
 	if (dp_mn_update(env.mag, &mk, &mn))
 		return -1;
