@@ -155,6 +155,28 @@ check "mag: nexthop for $LMAA" \
 check "ping CN -> MN through the tunnel (map next hops)" \
 	inns $CN ping -6 -q -c 3 -i 0.2 -W 2 $MNA
 
+# a restart: new programs replace ours in place, maps and counters stay
+before=$(lma stats | stat_of lma_encap)
+id1=$(inns $LMA ip -j link show lma-cn | grep -o '"prog":{"id":[0-9]*' |
+	grep -o '[0-9]*$' | head -1)
+check "lma: re-attach lma-cn (restart replaces our program)" \
+	lma attach lma-cn core
+id2=$(inns $LMA ip -j link show lma-cn | grep -o '"prog":{"id":[0-9]*' |
+	grep -o '[0-9]*$' | head -1)
+if [ -n "$id1" ] && [ -n "$id2" ] && [ "$id1" != "$id2" ]; then
+	ok "xdp program replaced ($id1 -> $id2)"
+else
+	fail "xdp program replaced (${id1:-none} -> ${id2:-none})"
+fi
+check "ping CN -> MN after the restart" \
+	inns $CN ping -6 -q -c 2 -i 0.2 -W 2 $MNA
+after=$(lma stats | stat_of lma_encap)
+if [ "${after:-0}" -ge $((before + 2)) ]; then
+	ok "stats kept across the restart ($before -> $after)"
+else
+	fail "stats kept across the restart ($before -> ${after:-none})"
+fi
+
 # the LMA's own packets to a home prefix go out through tc egress
 check "ping LMA -> MN (tc egress encapsulation)" \
 	inns $LMA ping -6 -q -c 2 -i 0.2 -W 2 $MNA
