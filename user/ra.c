@@ -763,3 +763,37 @@ close_nl:
 		log_err("ra: link-local on if %d: %s", ifindex, strerror(-err));
 	return err;
 }
+
+static int write_sysctl(const char *ifname, const char *knob, const char *val)
+{
+	char path[128];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname,
+		 knob);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int ra_iface_prepare(int ifindex, const struct in6_addr *lla)
+{
+	char ifname[IF_NAMESIZE];
+	int err;
+
+	if (!if_indextoname((unsigned int)ifindex, ifname))
+		return -ENODEV;
+	/* RFC 4861 §7.2.5: NAs for our link-local must carry the R flag */
+	err = write_sysctl(ifname, "forwarding", "1");
+	if (!err)
+		err = write_sysctl(ifname, "accept_ra", "0");
+	if (err) {
+		log_err("ra: sysctl on %s: %s", ifname, strerror(-err));
+		return err;
+	}
+	return ra_set_link_local(ifindex, lla);
+}

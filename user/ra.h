@@ -13,9 +13,13 @@
  * filter (ICMPv6 type 133 only) and learns the sender's MAC from the frame,
  * even when the RS comes from the unspecified address.
  *
- * What the daemon must do (see ra_set_link_local()):
+ * What the daemon must do (ra_iface_prepare() does the first two):
  *  - put cfg.link_local on every access interface without DAD, so the
  *    kernel answers the nodes' neighbour solicitations for their router;
+ *  - enable IPv6 forwarding on every access interface: the kernel sets the
+ *    Router flag in those neighbour advertisements only then, and a node
+ *    that gets one without it drops us as its default router (RFC 4861
+ *    §7.2.5; seen in tests/access/test_ra_live.sh);
  *  - with a fixed MAC (RFC 5213 §6.8 FixedMAGLinkLayerAddressOnAllAccessLinks)
  *    set the access interfaces' MAC to it: the RA's SLLAO carries it, and
  *    frames to it must be accepted by the interface.
@@ -163,5 +167,10 @@ size_t ra_node_count(const struct ra_ctx *ctx);
  * (IFA_F_NODAD), replacing it if present, through rtnetlink.
  */
 int ra_set_link_local(int ifindex, const struct in6_addr *lla);
+/*
+ * ra_set_link_local(), then net.ipv6.conf.<if>.forwarding = 1 and
+ * accept_ra = 0 (a router takes no RAs on its access links).
+ */
+int ra_iface_prepare(int ifindex, const struct in6_addr *lla);
 
 #endif /* XPMIP_RA_H */
