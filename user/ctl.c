@@ -74,7 +74,8 @@ void ctl_dispatch(const struct ctl_ops *ops, void *arg, enum ctl_role role,
 
 	fn = req.cmd == CTL_CMD_ATTACH ? ops->attach : ops->detach;
 	if (!fn || role != CTL_ROLE_MAG) {
-		ctl_reply_end(r, -EOPNOTSUPP, "attach and detach are MAG commands");
+		ctl_reply_end(r, -EOPNOTSUPP,
+			      "attach and detach are MAG commands");
 		return;
 	}
 	ifindex = if_nametoindex(req.ifname);
@@ -95,8 +96,8 @@ void ctl_dispatch(const struct ctl_ops *ops, void *arg, enum ctl_role role,
 		ctl_reply_end(r, ret, NULL);
 		return;
 	}
-	ctl_reply_message(r, req.cmd == CTL_CMD_ATTACH ? "attach requested" :
-							 "detach requested");
+	ctl_reply_message(r, req.cmd == CTL_CMD_ATTACH ? "attach requested"
+						       : "detach requested");
 	ctl_reply_end(r, 0, NULL);
 }
 
@@ -276,10 +277,9 @@ static int clear_stale(const char *path, const struct sockaddr_un *sun)
 }
 
 int ctl_open(struct ctl **out, struct event_base *base,
-	     const struct ctl_config *cfg, const struct ctl_ops *ops,
-	     void *arg)
+	     const struct ctl_config *cfg, const struct ctl_ops *ops, void *arg)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	const char *path = cfg->path ? cfg->path : CTL_SOCK_DEFAULT;
 	struct ctl *ctl;
 	mode_t mode, old;
@@ -312,21 +312,21 @@ int ctl_open(struct ctl **out, struct event_base *base,
 	err = clear_stale(path, &sun);
 	if (err) {
 		log_err("ctl: %s: %s", path,
-			err == -EADDRINUSE ? "another daemon is listening" :
-			err == -EEXIST	   ? "exists and is not a socket" :
-					     strerror(-err));
+			err == -EADDRINUSE ? "another daemon is listening"
+			: err == -EEXIST   ? "exists and is not a socket"
+					   : strerror(-err));
 		goto free_ctl;
 	}
-	ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			 0);
+	ctl->fd =
+	    socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (ctl->fd < 0) {
 		err = -errno;
 		goto free_ctl;
 	}
 	/* no window in which the socket is more open than asked */
 	old = umask(~mode & 0777);
-	err = bind(ctl->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ? -errno :
-									0;
+	err = bind(ctl->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ? -errno
+								      : 0;
 	umask(old);
 	if (err) {
 		log_err("ctl: bind %s: %s", path, strerror(-err));
@@ -337,8 +337,8 @@ int ctl_open(struct ctl **out, struct event_base *base,
 		log_err("ctl: %s: %s", path, strerror(errno));
 		goto unlink_path;
 	}
-	ctl->ev_accept = event_new(base, ctl->fd, EV_READ | EV_PERSIST,
-				   ctl_accept, ctl);
+	ctl->ev_accept =
+	    event_new(base, ctl->fd, EV_READ | EV_PERSIST, ctl_accept, ctl);
 	if (!ctl->ev_accept || event_add(ctl->ev_accept, NULL) < 0) {
 		err = -ENOMEM;
 		goto free_event;

@@ -11,7 +11,7 @@
  * connection covering both the request and the reply.
  *
  * Usage:
- *	struct ctl_config cc = { .path = "/run/xpmipd.sock", .role = CTL_ROLE_MAG };
+ *	struct ctl_config cc = { .path = path, .role = CTL_ROLE_MAG };
  *	ctl_open(&ctl, base, &cc, &ops, daemon);
  *	...
  *	ctl_close(ctl);			closes clients, unlinks the socket
@@ -44,12 +44,12 @@ struct ctl_ops {
 };
 
 struct ctl_config {
-	const char *path;		/* NULL: CTL_SOCK_DEFAULT */
-	mode_t mode;			/* 0: 0600 */
+	const char *path; /* NULL: CTL_SOCK_DEFAULT */
+	mode_t mode;	  /* 0: 0600 */
 	enum ctl_role role;
-	uint32_t timeout_ms;		/* per connection; 0: 5000 */
-	unsigned int max_clients;	/* 0: 8 */
-	size_t max_reply;		/* 0: CTL_REPLY_MAX_DEF */
+	uint32_t timeout_ms;	  /* per connection; 0: 5000 */
+	unsigned int max_clients; /* 0: 8 */
+	size_t max_reply;	  /* 0: CTL_REPLY_MAX_DEF */
 };
 
 struct ctl;

@@ -9,17 +9,17 @@
 
 #include "ctlproto.h"
 
-#define CTL_MAX_TOKENS	4
+#define CTL_MAX_TOKENS 4
 
 static const struct {
 	const char *name;
 	enum ctl_cmd cmd;
 	int nargs;
 } verbs[] = {
-	{ "show", CTL_CMD_SHOW, 0 },
-	{ "stats", CTL_CMD_STATS, 0 },
-	{ "attach", CTL_CMD_ATTACH, 2 },
-	{ "detach", CTL_CMD_DETACH, 2 },
+    {"show", CTL_CMD_SHOW, 0},
+    {"stats", CTL_CMD_STATS, 0},
+    {"attach", CTL_CMD_ATTACH, 2},
+    {"detach", CTL_CMD_DETACH, 2},
 };
 
 static int hexval(char c)
@@ -117,8 +117,9 @@ int ctl_req_parse(const char *buf, size_t len, struct ctl_req *out,
 		if (strcmp(tok[t], verbs[v].name))
 			continue;
 		if (n - t - 1 != verbs[v].nargs) {
-			*err = verbs[v].nargs ? "usage: attach|detach MAC IFNAME" :
-						"unexpected argument";
+			*err = verbs[v].nargs
+				   ? "usage: attach|detach MAC IFNAME"
+				   : "unexpected argument";
 			return -EINVAL;
 		}
 		out->cmd = verbs[v].cmd;
@@ -142,10 +143,10 @@ int ctl_req_parse(const char *buf, size_t len, struct ctl_req *out,
 int ctl_req_format(char *buf, size_t size, const struct ctl_req *req)
 {
 	static const char *const names[] = {
-		[CTL_CMD_SHOW] = "show",
-		[CTL_CMD_STATS] = "stats",
-		[CTL_CMD_ATTACH] = "attach",
-		[CTL_CMD_DETACH] = "detach",
+	    [CTL_CMD_SHOW] = "show",
+	    [CTL_CMD_STATS] = "stats",
+	    [CTL_CMD_ATTACH] = "attach",
+	    [CTL_CMD_DETACH] = "detach",
 	};
 	const uint8_t *m = req->mac;
 	int n;
@@ -155,8 +156,8 @@ int ctl_req_format(char *buf, size_t size, const struct ctl_req *req)
 	if (req->cmd == CTL_CMD_ATTACH || req->cmd == CTL_CMD_DETACH)
 		n = snprintf(buf, size,
 			     "%s%s %02x:%02x:%02x:%02x:%02x:%02x %s\n",
-			     req->json ? "-j " : "", names[req->cmd], m[0], m[1],
-			     m[2], m[3], m[4], m[5], req->ifname);
+			     req->json ? "-j " : "", names[req->cmd], m[0],
+			     m[1], m[2], m[3], m[4], m[5], req->ifname);
 	else
 		n = snprintf(buf, size, "%s%s\n", req->json ? "-j " : "",
 			     names[req->cmd]);
@@ -428,8 +429,8 @@ void jw_prefix(struct jw *w, const char *key, const struct in6_addr *a,
 
 static void mac_str(char s[18], const uint8_t m[6])
 {
-	snprintf(s, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-		 m[3], m[4], m[5]);
+	snprintf(s, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+		 m[4], m[5]);
 }
 
 void jw_mac(struct jw *w, const char *key, const uint8_t mac[6])
@@ -492,10 +493,10 @@ void ctl_reply_start(struct ctl_reply *r, const struct ctl_req *req,
 	if (r->json) {
 		jw_obj_begin(&r->jw, NULL);
 		if (r->cmd == CTL_CMD_SHOW) {
-			jw_str(&r->jw, "role", role == CTL_ROLE_LMA ? "lma" :
-								      "mag");
-			jw_arr_begin(&r->jw, role == CTL_ROLE_LMA ? "bindings" :
-								    "nodes");
+			jw_str(&r->jw, "role",
+			       role == CTL_ROLE_LMA ? "lma" : "mag");
+			jw_arr_begin(&r->jw, role == CTL_ROLE_LMA ? "bindings"
+								  : "nodes");
 		}
 		return;
 	}
@@ -507,10 +508,11 @@ void ctl_reply_start(struct ctl_reply *r, const struct ctl_req *req,
 			       "MN-ID", "PREFIX", "MAG", "STATE", "LEFT/LIFE",
 			       "UP pkts/bytes", "DOWN pkts/bytes");
 	else
-		ctl_buf_printf(&r->buf,
-			       "%-17s %-10s %-20s %-24s %-26s %-9s %-14s %17s %17s\n",
-			       "MAC", "IFACE", "MN-ID", "PREFIX", "LMA", "STATE",
-			       "LEFT/LIFE", "UP pkts/bytes", "DOWN pkts/bytes");
+		ctl_buf_printf(
+		    &r->buf,
+		    "%-17s %-10s %-20s %-24s %-26s %-9s %-14s %17s %17s\n",
+		    "MAC", "IFACE", "MN-ID", "PREFIX", "LMA", "STATE",
+		    "LEFT/LIFE", "UP pkts/bytes", "DOWN pkts/bytes");
 }
 
 static void json_counters(struct jw *w, uint64_t up_p, uint64_t up_b,
@@ -552,8 +554,8 @@ void ctl_reply_lma_row(struct ctl_reply *r, const struct ctl_lma_row *row)
 		jw_u64(&r->jw, "att", row->att);
 		jw_str(&r->jw, "state", row->deleting ? "deleting" : "bound");
 		jw_u64(&r->jw, "lifetime", row->lifetime_s);
-		jw_i64(&r->jw, "lifetime_left", row->left_s < 0 ? 0 :
-								 row->left_s);
+		jw_i64(&r->jw, "lifetime_left",
+		       row->left_s < 0 ? 0 : row->left_s);
 		json_counters(&r->jw, row->up_packets, row->up_bytes,
 			      row->down_packets, row->down_bytes);
 		jw_obj_end(&r->jw);
@@ -582,8 +584,8 @@ void ctl_reply_mag_row(struct ctl_reply *r, const struct ctl_mag_row *row)
 	if (r->cmd != CTL_CMD_SHOW || r->role != CTL_ROLE_MAG)
 		return;
 	r->rows++;
-	if (row->ifindex <= 0 || !if_indextoname((unsigned int)row->ifindex,
-						 ifn))
+	if (row->ifindex <= 0 ||
+	    !if_indextoname((unsigned int)row->ifindex, ifn))
 		snprintf(ifn, sizeof(ifn), "%d", row->ifindex);
 	if (r->json) {
 		jw_obj_begin(&r->jw, NULL);
@@ -598,8 +600,8 @@ void ctl_reply_mag_row(struct ctl_reply *r, const struct ctl_mag_row *row)
 		jw_addr(&r->jw, "lma", &row->lma);
 		jw_str(&r->jw, "state", row->state);
 		jw_u64(&r->jw, "lifetime", row->lifetime_s);
-		jw_i64(&r->jw, "lifetime_left", row->left_s < 0 ? 0 :
-								 row->left_s);
+		jw_i64(&r->jw, "lifetime_left",
+		       row->left_s < 0 ? 0 : row->left_s);
 		json_counters(&r->jw, row->up_packets, row->up_bytes,
 			      row->down_packets, row->down_bytes);
 		jw_obj_end(&r->jw);
@@ -657,15 +659,16 @@ void ctl_reply_dp_stats(struct ctl_reply *r,
 			jw_u64(&r->jw, "bytes", st[i].bytes);
 			jw_obj_end(&r->jw);
 		} else {
-			ctl_buf_printf(&r->buf, "  %-24s %14llu pkts %16llu bytes\n",
+			ctl_buf_printf(&r->buf,
+				       "  %-24s %14llu pkts %16llu bytes\n",
 				       name, (unsigned long long)st[i].packets,
 				       (unsigned long long)st[i].bytes);
 		}
 	}
 }
 
-void ctl_reply_counter(struct ctl_reply *r, const char *group,
-		       const char *name, uint64_t v)
+void ctl_reply_counter(struct ctl_reply *r, const char *group, const char *name,
+		       uint64_t v)
 {
 	char n[40];
 

@@ -36,10 +36,10 @@
 
 #include "xpmip.h"
 
-#define CTL_REQ_MAX		256	/* request line, LF included */
-#define CTL_REPLY_MAX_DEF	(64u << 20)
-#define CTL_JSON_DEPTH		8
-#define CTL_SOCK_DEFAULT	"/run/xpmipd.sock"
+#define CTL_REQ_MAX	  256 /* request line, LF included */
+#define CTL_REPLY_MAX_DEF (64u << 20)
+#define CTL_JSON_DEPTH	  8
+#define CTL_SOCK_DEFAULT  "/run/xpmipd.sock"
 
 enum ctl_cmd {
 	CTL_CMD_SHOW = 0,
@@ -56,8 +56,8 @@ enum ctl_role {
 struct ctl_req {
 	enum ctl_cmd cmd;
 	bool json;
-	uint8_t mac[6];			/* attach, detach */
-	char ifname[IF_NAMESIZE];	/* attach, detach */
+	uint8_t mac[6];		  /* attach, detach */
+	char ifname[IF_NAMESIZE]; /* attach, detach */
 };
 
 /*
@@ -84,7 +84,7 @@ void ctl_buf_init(struct ctl_buf *b, size_t max);
 void ctl_buf_free(struct ctl_buf *b);
 void ctl_buf_add(struct ctl_buf *b, const char *s, size_t n);
 void ctl_buf_printf(struct ctl_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /*
  * JSON writer.  key is the member name inside an object and NULL inside an
@@ -95,7 +95,7 @@ struct jw {
 	struct ctl_buf *b;
 	int depth;
 	bool first[CTL_JSON_DEPTH];
-	bool err;			/* nesting too deep or unbalanced */
+	bool err; /* nesting too deep or unbalanced */
 };
 
 void jw_init(struct jw *w, struct ctl_buf *b);
@@ -118,11 +118,11 @@ struct ctl_lma_row {
 	const char *mn_id;
 	struct in6_addr hnp;
 	uint8_t plen;
-	struct in6_addr mag;		/* the serving proxy care-of address */
-	uint8_t att;			/* access technology type */
-	bool deleting;			/* MinDelayBeforeBCEDelete running */
-	uint32_t lifetime_s;		/* granted */
-	int64_t left_s;			/* until expiry */
+	struct in6_addr mag; /* the serving proxy care-of address */
+	uint8_t att;	     /* access technology type */
+	bool deleting;	     /* MinDelayBeforeBCEDelete running */
+	uint32_t lifetime_s; /* granted */
+	int64_t left_s;	     /* until expiry */
 	uint64_t up_packets, up_bytes, down_packets, down_bytes;
 };
 
@@ -133,8 +133,8 @@ struct ctl_mag_row {
 	int ifindex;
 	struct in6_addr lma;
 	struct in6_addr hnp;
-	uint8_t plen;			/* 0: no prefix yet */
-	const char *state;		/* "pending", "bound", "rejected"... */
+	uint8_t plen;	   /* 0: no prefix yet */
+	const char *state; /* "pending", "bound", "rejected"... */
 	uint32_t lifetime_s;
 	int64_t left_s;
 	uint64_t up_packets, up_bytes, down_packets, down_bytes;
@@ -152,7 +152,7 @@ struct ctl_reply {
 	bool json;
 	enum ctl_cmd cmd;
 	enum ctl_role role;
-	char group[32];			/* stats: the open counter group */
+	char group[32]; /* stats: the open counter group */
 	size_t rows;
 };
 
@@ -163,8 +163,8 @@ void ctl_reply_mag_row(struct ctl_reply *r, const struct ctl_mag_row *row);
 /* Data-plane counters, every reason, as dp_stats_read() returns them */
 void ctl_reply_dp_stats(struct ctl_reply *r,
 			const struct xp_stat st[XP_STAT_MAX]);
-void ctl_reply_counter(struct ctl_reply *r, const char *group,
-		       const char *name, uint64_t v);
+void ctl_reply_counter(struct ctl_reply *r, const char *group, const char *name,
+		       uint64_t v);
 void ctl_reply_message(struct ctl_reply *r, const char *msg);
 /*
  * Finish: returns the whole reply (status line included) in r->buf.  With

@@ -39,7 +39,7 @@ static bool addr_is_unspecified(const struct in6_addr *a)
 /* ff02::<last> */
 static bool addr_is_ll_group(const struct in6_addr *a, uint8_t last)
 {
-	static const uint8_t head[15] = { 0xff, 0x02 };
+	static const uint8_t head[15] = {0xff, 0x02};
 
 	return memcmp(a->s6_addr, head, sizeof(head)) == 0 &&
 	       a->s6_addr[15] == last;
@@ -60,7 +60,7 @@ static uint32_t sum16(uint32_t sum, const uint8_t *p, size_t len)
 uint16_t nd_icmp6_csum(const struct in6_addr *src, const struct in6_addr *dst,
 		       const uint8_t *msg, size_t len)
 {
-	uint8_t tail[8] = { 0 };
+	uint8_t tail[8] = {0};
 	uint32_t sum = 0;
 
 	/* RFC 8200 §8.1 pseudo-header: src, dst, length, next header */
@@ -101,8 +101,8 @@ static void put_prefix_opt(uint8_t *o, const struct nd_prefix *pi)
 	/* RFC 4861 §4.6.2: bits after the prefix length are zero */
 	memcpy(o + 16, pi->prefix.s6_addr, full);
 	if (rest)
-		o[16 + full] = pi->prefix.s6_addr[full] &
-			       (uint8_t)(0xff << (8 - rest));
+		o[16 + full] =
+		    pi->prefix.s6_addr[full] & (uint8_t)(0xff << (8 - rest));
 }
 
 int nd_ra_build(uint8_t *buf, size_t size, const struct nd_ra_params *p)
@@ -153,8 +153,8 @@ int nd_ra_build(uint8_t *buf, size_t size, const struct nd_ra_params *p)
 	for (i = 0; i < p->n_prefixes; i++, o += ND_OPT_PREFIX_LEN)
 		put_prefix_opt(o, &p->prefixes[i]);
 
-	put16(icmp + 2, nd_icmp6_csum(&p->src, &p->dst, icmp,
-				      len - ND_IPV6_HLEN));
+	put16(icmp + 2,
+	      nd_icmp6_csum(&p->src, &p->dst, icmp, len - ND_IPV6_HLEN));
 	return (int)len;
 }
 
@@ -189,8 +189,8 @@ int nd_rs_parse(const uint8_t *pkt, size_t len, struct nd_rs_info *out)
 		return -EBADMSG;
 	if (out->src.s6_addr[0] == 0xff)
 		return -EPROTO;
-	if (!addr_is_ll_group(&out->dst, 2) && !addr_is_ll_group(&out->dst, 1) &&
-	    !addr_is_link_local(&out->dst))
+	if (!addr_is_ll_group(&out->dst, 2) &&
+	    !addr_is_ll_group(&out->dst, 1) && !addr_is_link_local(&out->dst))
 		return -EPROTO;
 
 	/* options: bounded by the message, each at least 8 bytes */

@@ -17,58 +17,58 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#define ND_IPV6_HLEN		40
-#define ND_ICMP6_RS		133
-#define ND_ICMP6_RA		134
-#define ND_HOP_LIMIT		255	/* RFC 4861 §6.1.1, §6.1.2 */
+#define ND_IPV6_HLEN 40
+#define ND_ICMP6_RS  133
+#define ND_ICMP6_RA  134
+#define ND_HOP_LIMIT 255 /* RFC 4861 §6.1.1, §6.1.2 */
 
 /* ND option types (RFC 4861 §4.6) */
-#define ND_OPT_SLLA		1	/* source link-layer address */
-#define ND_OPT_TLLA		2
-#define ND_OPT_PREFIX		3	/* prefix information */
-#define ND_OPT_MTU		5
+#define ND_OPT_SLLA   1 /* source link-layer address */
+#define ND_OPT_TLLA   2
+#define ND_OPT_PREFIX 3 /* prefix information */
+#define ND_OPT_MTU    5
 
 /* RA flags byte (RFC 4861 §4.2) */
-#define ND_RA_F_MANAGED		0x80
-#define ND_RA_F_OTHER		0x40
+#define ND_RA_F_MANAGED 0x80
+#define ND_RA_F_OTHER	0x40
 /* Prefix information flags byte (RFC 4861 §4.6.2) */
-#define ND_PI_F_ONLINK		0x80	/* L */
-#define ND_PI_F_AUTO		0x40	/* A */
+#define ND_PI_F_ONLINK 0x80 /* L */
+#define ND_PI_F_AUTO   0x40 /* A */
 
-#define ND_RA_HLEN		16	/* RA header, before options */
-#define ND_RS_HLEN		8	/* RS header, before options */
-#define ND_OPT_SLLA_LEN		8	/* Ethernet SLLAO */
-#define ND_OPT_MTU_LEN		8
-#define ND_OPT_PREFIX_LEN	32
-#define ND_MAX_PREFIXES		8	/* as many as a PBA can carry */
-#define ND_LIFETIME_INFINITE	0xffffffffu
-#define ND_RA_MAX_LEN		(ND_IPV6_HLEN + ND_RA_HLEN + ND_OPT_SLLA_LEN + \
-				 ND_OPT_MTU_LEN + \
-				 ND_MAX_PREFIXES * ND_OPT_PREFIX_LEN)
+#define ND_RA_HLEN	     16 /* RA header, before options */
+#define ND_RS_HLEN	     8	/* RS header, before options */
+#define ND_OPT_SLLA_LEN	     8	/* Ethernet SLLAO */
+#define ND_OPT_MTU_LEN	     8
+#define ND_OPT_PREFIX_LEN    32
+#define ND_MAX_PREFIXES	     8 /* as many as a PBA can carry */
+#define ND_LIFETIME_INFINITE 0xffffffffu
+#define ND_RA_MAX_LEN                                                          \
+	(ND_IPV6_HLEN + ND_RA_HLEN + ND_OPT_SLLA_LEN + ND_OPT_MTU_LEN +        \
+	 ND_MAX_PREFIXES * ND_OPT_PREFIX_LEN)
 
 /* One Prefix Information option (RFC 4861 §4.6.2) */
 struct nd_prefix {
-	struct in6_addr prefix;		/* bits beyond plen are sent zeroed */
+	struct in6_addr prefix; /* bits beyond plen are sent zeroed */
 	uint8_t plen;
-	uint8_t flags;			/* ND_PI_F_* */
-	uint32_t valid_s;		/* 0 withdraws (RFC 5213 §6.12) */
-	uint32_t preferred_s;		/* must not exceed valid_s */
+	uint8_t flags;	      /* ND_PI_F_* */
+	uint32_t valid_s;     /* 0 withdraws (RFC 5213 §6.12) */
+	uint32_t preferred_s; /* must not exceed valid_s */
 };
 
 /* Everything a Router Advertisement carries */
 struct nd_ra_params {
-	struct in6_addr src;		/* the MAG's link-local address */
-	struct in6_addr dst;		/* node's link-local or ff02::1 */
-	uint8_t cur_hop_limit;		/* 0: unspecified */
-	uint8_t flags;			/* ND_RA_F_* */
-	uint16_t router_lifetime_s;	/* 0: not a default router */
-	uint32_t reachable_ms;		/* 0: unspecified */
-	uint32_t retrans_ms;		/* 0: unspecified */
+	struct in6_addr src;	    /* the MAG's link-local address */
+	struct in6_addr dst;	    /* node's link-local or ff02::1 */
+	uint8_t cur_hop_limit;	    /* 0: unspecified */
+	uint8_t flags;		    /* ND_RA_F_* */
+	uint16_t router_lifetime_s; /* 0: not a default router */
+	uint32_t reachable_ms;	    /* 0: unspecified */
+	uint32_t retrans_ms;	    /* 0: unspecified */
 	bool has_slla;
-	uint8_t slla[6];		/* our (possibly fixed) MAC */
-	uint32_t mtu;			/* 0: no MTU option */
+	uint8_t slla[6]; /* our (possibly fixed) MAC */
+	uint32_t mtu;	 /* 0: no MTU option */
 	const struct nd_prefix *prefixes;
-	size_t n_prefixes;		/* at most ND_MAX_PREFIXES */
+	size_t n_prefixes; /* at most ND_MAX_PREFIXES */
 };
 
 /*
@@ -82,10 +82,10 @@ int nd_ra_build(uint8_t *buf, size_t size, const struct nd_ra_params *p);
 
 /* What a valid Router Solicitation tells us */
 struct nd_rs_info {
-	struct in6_addr src;		/* may be :: */
+	struct in6_addr src; /* may be :: */
 	struct in6_addr dst;
 	bool has_slla;
-	uint8_t slla[6];		/* from the SLLAO, when present */
+	uint8_t slla[6]; /* from the SLLAO, when present */
 };
 
 /*
@@ -108,7 +108,7 @@ int nd_rs_parse(const uint8_t *pkt, size_t len, struct nd_rs_info *out);
 uint16_t nd_icmp6_csum(const struct in6_addr *src, const struct in6_addr *dst,
 		       const uint8_t *msg, size_t len);
 
-/* Write the RS IPv6 packet a host would send (tests, tools); length or -errno */
+/* Write the RS a host would send (tests, tools); its length or -errno */
 int nd_rs_build(uint8_t *buf, size_t size, const struct in6_addr *src,
 		const struct in6_addr *dst, const uint8_t *slla);
 

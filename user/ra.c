@@ -21,15 +21,15 @@
 #include "ra.h"
 #include "xpmip.h"
 
-#define RA_MAX_IFACES		64
-#define RA_RECENT_SLOTS		256	/* unknown nodes' last RS, for limits */
-#define RA_INPUT_BUDGET		64	/* packets per ra_input() call */
-#define RA_PKT_MAX		2048
+#define RA_MAX_IFACES	64
+#define RA_RECENT_SLOTS 256 /* unknown nodes' last RS, for limits */
+#define RA_INPUT_BUDGET 64  /* packets per ra_input() call */
+#define RA_PKT_MAX	2048
 
 struct ra_iface {
 	int ifindex;
-	uint32_t mtu_opt;		/* value of the MTU option */
-	uint8_t mac[6];			/* SLLAO */
+	uint32_t mtu_opt; /* value of the MTU option */
+	uint8_t mac[6];	  /* SLLAO */
 };
 
 struct ra_node {
@@ -39,12 +39,12 @@ struct ra_node {
 	struct in6_addr lla;
 	struct in6_addr hnp;
 	uint8_t plen;
-	bool infinite;			/* binding without an end */
-	uint64_t expires_ms;		/* binding end: prefix lifetimes follow */
-	uint64_t next_ms;		/* next RA */
-	uint64_t last_ra_ms;		/* 0: none yet */
-	unsigned int initial_left;	/* RFC 4861 §6.2.4 fast RAs left */
-	unsigned int withdraw_left;	/* > 0: withdrawing */
+	bool infinite;		    /* binding without an end */
+	uint64_t expires_ms;	    /* binding end, prefix lifetimes too */
+	uint64_t next_ms;	    /* next RA */
+	uint64_t last_ra_ms;	    /* 0: none yet */
+	unsigned int initial_left;  /* RFC 4861 §6.2.4 fast RAs left */
+	unsigned int withdraw_left; /* > 0: withdrawing */
 };
 
 /* An RS from a node we advertise nothing to, remembered to limit on_rs() */
@@ -69,7 +69,7 @@ struct ra_ctx {
 	struct ra_counters cnt;
 };
 
-static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 1};
 
 void ra_config_defaults(struct ra_config *cfg)
 {
@@ -97,8 +97,8 @@ static uint32_t router_lifetime(const struct ra_config *cfg)
 
 	if (!v)
 		v = 3ull * cfg->max_interval_ms / 1000;
-	return v > RA_ROUTER_LIFETIME_MAX_S ? RA_ROUTER_LIFETIME_MAX_S :
-					      (uint32_t)v;
+	return v > RA_ROUTER_LIFETIME_MAX_S ? RA_ROUTER_LIFETIME_MAX_S
+					    : (uint32_t)v;
 }
 
 int ra_config_check(const struct ra_config *cfg)
@@ -124,8 +124,9 @@ int ra_config_check(const struct ra_config *cfg)
 	if (cfg->router_lifetime_s &&
 	    (cfg->router_lifetime_s * 1000ull < max ||
 	     cfg->router_lifetime_s > RA_ROUTER_LIFETIME_MAX_S)) {
-		log_err("ra: router lifetime %u s outside max interval .. 9000 s",
-			cfg->router_lifetime_s);
+		log_err(
+		    "ra: router lifetime %u s outside max interval .. 9000 s",
+		    cfg->router_lifetime_s);
 		return -EINVAL;
 	}
 	if (cfg->prefix_preferred_s && cfg->prefix_valid_s &&
@@ -213,21 +214,21 @@ static void prefix_lifetimes(const struct ra_ctx *ctx, const struct ra_node *n,
 	else if (n->infinite)
 		v = ND_LIFETIME_INFINITE;
 	else
-		v = n->expires_ms > now ?
-			    (uint32_t)((n->expires_ms - now) / 1000) : 0;
+		v = n->expires_ms > now
+			? (uint32_t)((n->expires_ms - now) / 1000)
+			: 0;
 	*valid = v;
-	*pref = ctx->cfg.prefix_preferred_s &&
-				ctx->cfg.prefix_preferred_s < v ?
-			ctx->cfg.prefix_preferred_s :
-			v;
+	*pref = ctx->cfg.prefix_preferred_s && ctx->cfg.prefix_preferred_s < v
+		    ? ctx->cfg.prefix_preferred_s
+		    : v;
 }
 
 static int node_send(struct ra_ctx *ctx, struct ra_node *n, uint64_t now)
 {
 	const struct ra_iface *ifc = iface_find(ctx, n->ifindex);
 	bool withdraw = n->withdraw_left > 0;
-	struct nd_prefix pi = { 0 };
-	struct nd_ra_params p = { 0 };
+	struct nd_prefix pi = {0};
+	struct nd_ra_params p = {0};
 	uint8_t pkt[ND_RA_MAX_LEN];
 	int len, err;
 
@@ -239,7 +240,8 @@ static int node_send(struct ra_ctx *ctx, struct ra_node *n, uint64_t now)
 	else
 		memcpy(&p.dst, all_nodes, 16);
 	p.cur_hop_limit = ctx->cfg.cur_hop_limit;
-	p.router_lifetime_s = withdraw ? 0 : (uint16_t)router_lifetime(&ctx->cfg);
+	p.router_lifetime_s =
+	    withdraw ? 0 : (uint16_t)router_lifetime(&ctx->cfg);
 	p.has_slla = true;
 	memcpy(p.slla, ctx->cfg.has_fixed_mac ? ctx->cfg.fixed_mac : ifc->mac,
 	       6);
@@ -262,17 +264,17 @@ static int node_send(struct ra_ctx *ctx, struct ra_node *n, uint64_t now)
 				    (size_t)len);
 	} else {
 		struct sockaddr_ll sll = {
-			.sll_family = AF_PACKET,
-			.sll_protocol = htons(ETH_P_IPV6),
-			.sll_ifindex = n->ifindex,
-			.sll_halen = 6,
+		    .sll_family = AF_PACKET,
+		    .sll_protocol = htons(ETH_P_IPV6),
+		    .sll_ifindex = n->ifindex,
+		    .sll_halen = 6,
 		};
 
 		memcpy(sll.sll_addr, n->mac, 6);
 		err = sendto(ctx->fd, pkt, (size_t)len, 0,
-			     (struct sockaddr *)&sll, sizeof(sll)) < 0 ?
-			      -errno :
-			      0;
+			     (struct sockaddr *)&sll, sizeof(sll)) < 0
+			  ? -errno
+			  : 0;
 	}
 	n->last_ra_ms = now;
 	if (err < 0) {
@@ -319,8 +321,8 @@ static void node_schedule(struct ra_ctx *ctx, struct ra_node *n, uint64_t now)
 /* Send now if the per-node limit allows, else as soon as it does */
 static void node_send_soon(struct ra_ctx *ctx, struct ra_node *n, uint64_t now)
 {
-	uint64_t ok_at = n->last_ra_ms ? n->last_ra_ms + ctx->cfg.rs_min_gap_ms :
-					 0;
+	uint64_t ok_at =
+	    n->last_ra_ms ? n->last_ra_ms + ctx->cfg.rs_min_gap_ms : 0;
 
 	if (now >= ok_at) {
 		node_send(ctx, n, now);
@@ -338,20 +340,20 @@ int ra_open(struct ra_ctx **out, const struct ra_config *cfg,
 {
 	/* accept IPv6 next header 58, ICMPv6 type 133; drop the rest */
 	static struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 6),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMPV6, 0, 3),
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, ND_IPV6_HLEN),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ND_ICMP6_RS, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, RA_PKT_MAX),
-		BPF_STMT(BPF_RET | BPF_K, 0),
+	    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 6),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMPV6, 0, 3),
+	    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, ND_IPV6_HLEN),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ND_ICMP6_RS, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, RA_PKT_MAX),
+	    BPF_STMT(BPF_RET | BPF_K, 0),
 	};
 	struct sock_fprog prog = {
-		.len = sizeof(code) / sizeof(code[0]),
-		.filter = code,
+	    .len = sizeof(code) / sizeof(code[0]),
+	    .filter = code,
 	};
 	struct sockaddr_ll sll = {
-		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_IPV6),
+	    .sll_family = AF_PACKET,
+	    .sll_protocol = htons(ETH_P_IPV6),
 	};
 	struct ra_ctx *ctx;
 	int err;
@@ -372,8 +374,8 @@ int ra_open(struct ra_ctx **out, const struct ra_config *cfg,
 
 	if (!ctx->ops.xmit) {
 		/* protocol 0: receive nothing until the filter is in place */
-		ctx->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK |
-						    SOCK_CLOEXEC, 0);
+		ctx->fd = socket(AF_PACKET,
+				 SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (ctx->fd < 0) {
 			err = -errno;
 			log_err("ra: packet socket: %s", strerror(errno));
@@ -409,7 +411,7 @@ void ra_close(struct ra_ctx *ctx)
 
 static int iface_read(int ifindex, uint32_t *mtu, uint8_t mac[6])
 {
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	int fd, err = 0;
 
 	if (!mtu && !mac)
@@ -692,7 +694,7 @@ void ra_run_timers(struct ra_ctx *ctx)
 		if (n->withdraw_left > 0) {
 			if (--n->withdraw_left == 0) {
 				node_remove(ctx, n);
-				continue;	/* slot i holds another node */
+				continue; /* slot i holds another node */
 			}
 			n->next_ms = now + ctx->cfg.withdraw_interval_ms;
 		} else {
@@ -724,8 +726,8 @@ int ra_set_link_local(int ifindex, const struct in6_addr *lla)
 
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE |
-			   NLM_F_ACK;
+	nlh->nlmsg_flags =
+	    NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK;
 	nlh->nlmsg_seq = seq = (unsigned int)time(NULL);
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET6;

@@ -29,7 +29,7 @@
  *	ra_open(&ra, &cfg, &ops, arg, &xp_clock_system);
  *	ra_iface_add(ra, ifindex, 0, NULL);	 for each access interface
  *	poll ra_fd(ra) for POLLIN -> ra_input(ra);
- *	timer at ra_next_timeout(ra) (absolute monotonic ms) -> ra_run_timers(ra);
+ *	timer at ra_next_timeout(ra) (monotonic ms) -> ra_run_timers(ra);
  *	ops.on_rs(): an RS from a node with no prefix yet -> mag_attach();
  *	mag mn_bound   -> ra_node_advertise(ra, ifindex, mac, NULL, &hnp, 64,
  *			  lifetime_s);   (also after each refresh)
@@ -47,33 +47,34 @@
 #include "nd.h"
 
 /* RFC 4861 §6.2.1 limits and defaults, §10 constants */
-#define RA_MAX_INTERVAL_MIN_MS		4000
-#define RA_MAX_INTERVAL_MAX_MS		1800000
-#define RA_MAX_INTERVAL_DEF_MS		600000
-#define RA_MIN_INTERVAL_MIN_MS		3000
-#define RA_INITIAL_COUNT		3	/* MAX_INITIAL_RTR_ADVERTISEMENTS */
-#define RA_INITIAL_INTERVAL_MS		16000	/* MAX_INITIAL_RTR_ADVERT_INTERVAL */
-#define RA_ROUTER_LIFETIME_MAX_S	9000
+#define RA_MAX_INTERVAL_MIN_MS 4000
+#define RA_MAX_INTERVAL_MAX_MS 1800000
+#define RA_MAX_INTERVAL_DEF_MS 600000
+#define RA_MIN_INTERVAL_MIN_MS 3000
+/* MAX_INITIAL_RTR_ADVERTISEMENTS and MAX_INITIAL_RTR_ADVERT_INTERVAL */
+#define RA_INITIAL_COUNT	 3
+#define RA_INITIAL_INTERVAL_MS	 16000
+#define RA_ROUTER_LIFETIME_MAX_S 9000
 
 struct ra_config {
 	/* FixedMAGLinkLocalAddressOnAllAccessLinks (RFC 5213 §6.8, §9.3) */
 	struct in6_addr link_local;
-	/* FixedMAGLinkLayerAddressOnAllAccessLinks: SLLAO; else the iface MAC */
+	/* FixedMAGLinkLayerAddressOnAllAccessLinks (SLLAO), else iface MAC */
 	bool has_fixed_mac;
 	uint8_t fixed_mac[6];
-	uint32_t max_interval_ms;	/* MaxRtrAdvInterval, 4 s .. 1800 s */
-	uint32_t min_interval_ms;	/* MinRtrAdvInterval, 3 s .. 0.75 Max;
-					 * 0: Max / 3 (RFC 4861 default) */
-	uint32_t router_lifetime_s;	/* AdvDefaultLifetime, Max .. 9000 s;
-					 * 0: 3 * Max */
-	uint32_t prefix_valid_s;	/* 0: follow the binding lifetime */
-	uint32_t prefix_preferred_s;	/* 0: same as valid */
-	uint32_t mtu;			/* MTU option; 0: interface MTU - 40 */
-	uint8_t cur_hop_limit;		/* AdvCurHopLimit, 64 */
-	uint32_t rs_min_gap_ms;		/* per-node limit on solicited RAs */
-	uint32_t withdraw_count;	/* zero-lifetime RAs sent on withdrawal */
+	uint32_t max_interval_ms;    /* MaxRtrAdvInterval, 4 s .. 1800 s */
+	uint32_t min_interval_ms;    /* MinRtrAdvInterval, 3 s .. 0.75 Max;
+				      * 0: Max / 3 (RFC 4861 default) */
+	uint32_t router_lifetime_s;  /* AdvDefaultLifetime, Max .. 9000 s;
+				      * 0: 3 * Max */
+	uint32_t prefix_valid_s;     /* 0: follow the binding lifetime */
+	uint32_t prefix_preferred_s; /* 0: same as valid */
+	uint32_t mtu;		     /* MTU option; 0: interface MTU - 40 */
+	uint8_t cur_hop_limit;	     /* AdvCurHopLimit, 64 */
+	uint32_t rs_min_gap_ms;	     /* per-node limit on solicited RAs */
+	uint32_t withdraw_count;     /* zero-lifetime RAs on withdrawal */
 	uint32_t withdraw_interval_ms;
-	uint32_t seed;			/* interval jitter; 0: from the clock */
+	uint32_t seed; /* interval jitter; 0: from the clock */
 };
 
 /* Defaults: Max 600 s, Min 200 s, router lifetime 1800 s, prefixes follow
@@ -96,14 +97,14 @@ struct ra_ops {
 };
 
 struct ra_counters {
-	uint64_t rs_rx;			/* valid RS received */
-	uint64_t rs_bad;		/* malformed or refused RS */
-	uint64_t rs_foreign;		/* RS on an interface not ours */
-	uint64_t rs_rate_limited;	/* RS answered later or not at all */
-	uint64_t rs_unknown;		/* on_rs() calls */
-	uint64_t ra_tx;			/* RAs sent */
-	uint64_t ra_withdraw_tx;	/* of which zero-lifetime */
-	uint64_t ra_tx_err;		/* send failures */
+	uint64_t rs_rx;		  /* valid RS received */
+	uint64_t rs_bad;	  /* malformed or refused RS */
+	uint64_t rs_foreign;	  /* RS on an interface not ours */
+	uint64_t rs_rate_limited; /* RS answered later or not at all */
+	uint64_t rs_unknown;	  /* on_rs() calls */
+	uint64_t ra_tx;		  /* RAs sent */
+	uint64_t ra_withdraw_tx;  /* of which zero-lifetime */
+	uint64_t ra_tx_err;	  /* send failures */
 };
 
 struct ra_ctx;

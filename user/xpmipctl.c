@@ -19,27 +19,28 @@
 
 #include "ctlproto.h"
 
-#define REPLY_TIMEOUT_MS	15000
-#define EXIT_USAGE		2
+#define REPLY_TIMEOUT_MS 15000
+#define EXIT_USAGE	 2
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: xpmipctl [-s SOCKET] [-j] COMMAND\n"
-		"  show                  bindings (LMA) or attached nodes (MAG)\n"
-		"  stats                 data-plane and signalling counters\n"
-		"  attach MAC IFNAME     a node attached on IFNAME (MAG)\n"
-		"  detach MAC IFNAME     a node left IFNAME (MAG)\n"
-		"options:\n"
-		"  -s SOCKET             control socket (default %s)\n"
-		"  -j                    JSON output\n",
-		CTL_SOCK_DEFAULT);
+	fprintf(
+	    f,
+	    "usage: xpmipctl [-s SOCKET] [-j] COMMAND\n"
+	    "  show                  bindings (LMA) or attached nodes (MAG)\n"
+	    "  stats                 data-plane and signalling counters\n"
+	    "  attach MAC IFNAME     a node attached on IFNAME (MAG)\n"
+	    "  detach MAC IFNAME     a node left IFNAME (MAG)\n"
+	    "options:\n"
+	    "  -s SOCKET             control socket (default %s)\n"
+	    "  -j                    JSON output\n",
+	    CTL_SOCK_DEFAULT);
 }
 
 static int parse_args(int argc, char **argv, struct ctl_req *req)
 {
-	static const char *const names[] = { "show", "stats", "attach",
-					     "detach" };
+	static const char *const names[] = {"show", "stats", "attach",
+					    "detach"};
 	const char *verb;
 	int nargs, i;
 
@@ -57,8 +58,8 @@ static int parse_args(int argc, char **argv, struct ctl_req *req)
 		return -EINVAL;
 	}
 	req->cmd = (enum ctl_cmd)i;
-	nargs = (req->cmd == CTL_CMD_ATTACH || req->cmd == CTL_CMD_DETACH) ? 2 :
-									     0;
+	nargs =
+	    (req->cmd == CTL_CMD_ATTACH || req->cmd == CTL_CMD_DETACH) ? 2 : 0;
 	if (argc - optind - 1 != nargs) {
 		fprintf(stderr, "xpmipctl: %s takes %s\n", verb,
 			nargs ? "MAC IFNAME" : "no arguments");
@@ -67,9 +68,10 @@ static int parse_args(int argc, char **argv, struct ctl_req *req)
 	if (!nargs)
 		return 0;
 	if (ctl_mac_parse(argv[optind + 1], req->mac)) {
-		fprintf(stderr,
-			"xpmipctl: bad MAC '%s' (want a unicast xx:xx:xx:xx:xx:xx)\n",
-			argv[optind + 1]);
+		fprintf(
+		    stderr,
+		    "xpmipctl: bad MAC '%s' (want a unicast xx:xx:xx:xx:xx:xx)\n",
+		    argv[optind + 1]);
 		return -EINVAL;
 	}
 	if (strlen(argv[optind + 2]) >= IF_NAMESIZE) {
@@ -82,7 +84,7 @@ static int parse_args(int argc, char **argv, struct ctl_req *req)
 
 static int connect_daemon(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
@@ -99,14 +101,16 @@ static int connect_daemon(const char *path)
 	switch (errno) {
 	case ENOENT:
 	case ECONNREFUSED:
-		fprintf(stderr, "xpmipctl: xpmipd is not running (no one at %s)\n",
+		fprintf(stderr,
+			"xpmipctl: xpmipd is not running (no one at %s)\n",
 			path);
 		break;
 	case EACCES:
 	case EPERM:
-		fprintf(stderr,
-			"xpmipctl: permission denied on %s (run as root or the daemon's user)\n",
-			path);
+		fprintf(
+		    stderr,
+		    "xpmipctl: permission denied on %s (run as root or the daemon's user)\n",
+		    path);
 		break;
 	default:
 		fprintf(stderr, "xpmipctl: connect %s: %s\n", path,
@@ -131,7 +135,7 @@ static int read_reply(int fd, struct ctl_buf *b)
 	char chunk[65536];
 
 	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		uint64_t now = mono_ms();
 		ssize_t n;
 		int ret;
@@ -159,7 +163,7 @@ static int read_reply(int fd, struct ctl_buf *b)
 int main(int argc, char **argv)
 {
 	const char *path = CTL_SOCK_DEFAULT;
-	struct ctl_req req = { 0 };
+	struct ctl_req req = {0};
 	char line[CTL_REQ_MAX];
 	struct ctl_buf reply;
 	const char *body;
@@ -224,9 +228,8 @@ int main(int argc, char **argv)
 	if (req.json)
 		fwrite(body, 1, reply.len - (size_t)(body - reply.p), stdout);
 	else
-		fprintf(stderr, "xpmipctl: %.*s", (int)(reply.len -
-						  (size_t)(body - reply.p)),
-			body);
+		fprintf(stderr, "xpmipctl: %.*s",
+			(int)(reply.len - (size_t)(body - reply.p)), body);
 	ctl_buf_free(&reply);
 	return EXIT_FAILURE;
 }

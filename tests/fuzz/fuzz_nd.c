@@ -14,8 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t zero[16];
 	struct nd_rs_info rs;
-	struct nd_prefix pi = { .plen = 64, .valid_s = 10 };
-	struct nd_ra_params p = { .prefixes = &pi, .n_prefixes = 1 };
+	struct nd_prefix pi = {.plen = 64, .valid_s = 10};
+	struct nd_ra_params p = {.prefixes = &pi, .n_prefixes = 1};
 	uint8_t out[ND_RA_MAX_LEN];
 	uint8_t *copy;
 

@@ -27,7 +27,7 @@
 #include "log.h"
 #include "ra.h"
 
-#define MAX_NODES	16
+#define MAX_NODES 16
 
 struct tool {
 	struct ra_ctx *ra;
@@ -35,9 +35,9 @@ struct tool {
 	struct in6_addr prefix;
 	uint8_t plen;
 	uint32_t lifetime;
-	uint8_t serve[MAX_NODES][6];	/* -r: answer these when they solicit */
+	uint8_t serve[MAX_NODES][6]; /* -r: answer these when they solicit */
 	int n_serve;
-	uint8_t adv[MAX_NODES][6];	/* advertised so far */
+	uint8_t adv[MAX_NODES][6]; /* advertised so far */
 	int n_adv;
 };
 
@@ -67,14 +67,16 @@ static void on_rs(void *arg, int ifindex, const uint8_t mac[6],
 	(void)ifindex;
 	for (int i = 0; i < t->n_serve; i++) {
 		if (!memcmp(t->serve[i], mac, 6)) {
-			printf("ra_send: rs from %02x:%02x:%02x:%02x:%02x:%02x: advertising\n",
-			       mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+			printf(
+			    "ra_send: rs from %02x:%02x:%02x:%02x:%02x:%02x: advertising\n",
+			    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 			advertise(t, mac, src);
 			return;
 		}
 	}
-	printf("ra_send: rs from %02x:%02x:%02x:%02x:%02x:%02x: not ours, ignored\n",
-	       mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	printf(
+	    "ra_send: rs from %02x:%02x:%02x:%02x:%02x:%02x: not ours, ignored\n",
+	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
 static int parse_prefix(const char *s, struct in6_addr *a, uint8_t *plen)
@@ -96,18 +98,19 @@ static int parse_prefix(const char *s, struct in6_addr *a, uint8_t *plen)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: ra_send -i IFNAME -P PREFIX/PLEN [-L LLA] [-T LIFETIME]\n"
-		"               [-r MAC]... [-a MAC]... [-m FIXEDMAC] [-M MTU]\n"
-		"               [-x MAXINTERVAL_S] [-d SECS]\n");
+	fprintf(
+	    stderr,
+	    "usage: ra_send -i IFNAME -P PREFIX/PLEN [-L LLA] [-T LIFETIME]\n"
+	    "               [-r MAC]... [-a MAC]... [-m FIXEDMAC] [-M MTU]\n"
+	    "               [-x MAXINTERVAL_S] [-d SECS]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct ra_ops ops = { .on_rs = on_rs };
+	static const struct ra_ops ops = {.on_rs = on_rs};
 	uint8_t now_adv[MAX_NODES][6];
-	struct tool t = { .lifetime = 60 };
+	struct tool t = {.lifetime = 60};
 	struct ra_config cfg;
 	struct ra_counters c;
 	uint64_t end;
@@ -160,8 +163,8 @@ int main(int argc, char **argv)
 			cfg.mtu = (uint32_t)strtoul(optarg, NULL, 10);
 			break;
 		case 'x':
-			cfg.max_interval_ms = (uint32_t)strtoul(optarg, NULL, 10) *
-					      1000;
+			cfg.max_interval_ms =
+			    (uint32_t)strtoul(optarg, NULL, 10) * 1000;
 			break;
 		case 'd':
 			duration = strtol(optarg, NULL, 10);
@@ -202,8 +205,8 @@ int main(int argc, char **argv)
 	end = xp_now_ms(&xp_clock_system) + (uint64_t)duration * 1000;
 	for (;;) {
 		struct pollfd pfd[2] = {
-			{ .fd = ra_fd(t.ra), .events = POLLIN },
-			{ .fd = sfd, .events = POLLIN },
+		    {.fd = ra_fd(t.ra), .events = POLLIN},
+		    {.fd = sfd, .events = POLLIN},
 		};
 		uint64_t now = xp_now_ms(&xp_clock_system);
 		uint64_t next = ra_next_timeout(t.ra);
@@ -234,12 +237,13 @@ int main(int argc, char **argv)
 	}
 
 	ra_get_counters(t.ra, &c);
-	printf("ra_send: rs_rx=%llu rs_bad=%llu rs_unknown=%llu rs_rate_limited=%llu ra_tx=%llu ra_withdraw_tx=%llu ra_tx_err=%llu\n",
-	       (unsigned long long)c.rs_rx, (unsigned long long)c.rs_bad,
-	       (unsigned long long)c.rs_unknown,
-	       (unsigned long long)c.rs_rate_limited,
-	       (unsigned long long)c.ra_tx, (unsigned long long)c.ra_withdraw_tx,
-	       (unsigned long long)c.ra_tx_err);
+	printf(
+	    "ra_send: rs_rx=%llu rs_bad=%llu rs_unknown=%llu rs_rate_limited=%llu ra_tx=%llu ra_withdraw_tx=%llu ra_tx_err=%llu\n",
+	    (unsigned long long)c.rs_rx, (unsigned long long)c.rs_bad,
+	    (unsigned long long)c.rs_unknown,
+	    (unsigned long long)c.rs_rate_limited, (unsigned long long)c.ra_tx,
+	    (unsigned long long)c.ra_withdraw_tx,
+	    (unsigned long long)c.ra_tx_err);
 	ra_close(t.ra);
 	close(sfd);
 	return 0;

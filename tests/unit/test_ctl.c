@@ -34,7 +34,7 @@ static int parse(const char *s, struct ctl_req *req)
 
 static void test_parse_ok(void **state)
 {
-	static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0xab, 0xcd };
+	static const uint8_t mac[6] = {0x02, 0x00, 0x5e, 0x10, 0xab, 0xcd};
 	struct ctl_req r;
 
 	(void)state;
@@ -56,17 +56,33 @@ static void test_parse_ok(void **state)
 static void test_parse_reject(void **state)
 {
 	static const char *const bad[] = {
-		"", "\n", "show extra", "shows", "SHOW", "-j", "-j -j show",
-		" show", "show ", "show  ", "attach", "attach 02:00:00:00:00:01",
-		"attach 02:00:00:00:00:01 eth0 more",
-		"attach 01:00:5e:00:00:01 eth0",	/* multicast MAC */
-		"attach 00:00:00:00:00:00 eth0",	/* zero MAC */
-		"attach 02:00:00:00:00:1 eth0", "attach 02-00-00-00-00-01 eth0",
-		"attach 02:00:00:00:00:0g eth0",
-		"attach 02:00:00:00:00:01 averyveryverylongname",
-		"attach 02:00:00:00:00:01 a/b", "attach 02:00:00:00:00:01 ..",
-		"detach 02:00:00:00:00:01  eth0", "show\r\n", "show\tx",
-		"sh\x80ow", "stats\n\n", "show\nstats\n",
+	    "",
+	    "\n",
+	    "show extra",
+	    "shows",
+	    "SHOW",
+	    "-j",
+	    "-j -j show",
+	    " show",
+	    "show ",
+	    "show  ",
+	    "attach",
+	    "attach 02:00:00:00:00:01",
+	    "attach 02:00:00:00:00:01 eth0 more",
+	    "attach 01:00:5e:00:00:01 eth0", /* multicast MAC */
+	    "attach 00:00:00:00:00:00 eth0", /* zero MAC */
+	    "attach 02:00:00:00:00:1 eth0",
+	    "attach 02-00-00-00-00-01 eth0",
+	    "attach 02:00:00:00:00:0g eth0",
+	    "attach 02:00:00:00:00:01 averyveryverylongname",
+	    "attach 02:00:00:00:00:01 a/b",
+	    "attach 02:00:00:00:00:01 ..",
+	    "detach 02:00:00:00:00:01  eth0",
+	    "show\r\n",
+	    "show\tx",
+	    "sh\x80ow",
+	    "stats\n\n",
+	    "show\nstats\n",
 	};
 	char longline[CTL_REQ_MAX + 10];
 	struct ctl_req r;
@@ -90,8 +106,10 @@ static void test_parse_reject(void **state)
 
 static void test_format_roundtrip(void **state)
 {
-	struct ctl_req a = { .cmd = CTL_CMD_DETACH, .json = true,
-			     .mac = { 0x02, 1, 2, 3, 4, 5 } }, b;
+	struct ctl_req a = {.cmd = CTL_CMD_DETACH,
+			    .json = true,
+			    .mac = {0x02, 1, 2, 3, 4, 5}},
+		       b;
 	char line[CTL_REQ_MAX];
 	const char *err;
 	int n;
@@ -110,14 +128,17 @@ static void test_json_escaping(void **state)
 	struct ctl_buf b;
 	struct jw w;
 	struct in6_addr a;
-	static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0xff };
+	static const uint8_t mac[6] = {0x02, 0, 0, 0, 0, 0xff};
 
 	(void)state;
 	inet_pton(AF_INET6, "2001:db8:1::", &a);
 	ctl_buf_init(&b, 0);
 	jw_init(&w, &b);
 	jw_obj_begin(&w, NULL);
-	jw_str(&w, "q\"k", "a\"b\\c\nd\te\x01" "f\x1f" "g\xc3\xa9");
+	jw_str(&w, "q\"k",
+	       "a\"b\\c\nd\te\x01"
+	       "f\x1f"
+	       "g\xc3\xa9");
 	jw_arr_begin(&w, "list");
 	jw_u64(&w, NULL, UINT64_MAX);
 	jw_i64(&w, NULL, -5);
@@ -131,15 +152,19 @@ static void test_json_escaping(void **state)
 	jw_obj_end(&w);
 	assert_false(w.err);
 	assert_false(b.err);
-	assert_string_equal(b.p,
-			    "{\"q\\\"k\":\"a\\\"b\\\\c\\nd\\te\\u0001f\\u001fg\xc3\xa9\","
-			    "\"list\":[18446744073709551615,-5,false,null],"
-			    "\"hnp\":\"2001:db8:1::/64\","
-			    "\"mac\":\"02:00:00:00:00:ff\",\"empty\":{}}");
+	assert_string_equal(
+	    b.p, "{\"q\\\"k\":\"a\\\"b\\\\c\\nd\\te\\u0001f\\u001fg\xc3\xa9\","
+		 "\"list\":[18446744073709551615,-5,false,null],"
+		 "\"hnp\":\"2001:db8:1::/64\","
+		 "\"mac\":\"02:00:00:00:00:ff\",\"empty\":{}}");
 	/* bytes that are not UTF-8 (stray, overlong, surrogate) -> U+FFFD */
 	b.len = 0;
 	jw_init(&w, &b);
-	jw_str(&w, NULL, "a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe2\x82");
+	jw_str(&w, NULL,
+	       "a\xff"
+	       "b\xc0\xaf"
+	       "c\xed\xa0\x80"
+	       "d\xe2\x82");
 	assert_string_equal(b.p, "\"a\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd"
 				 "\\ufffdd\\ufffd\\ufffd\"");
 	b.len = 0;
@@ -178,15 +203,15 @@ static int fake_show(void *arg, struct ctl_reply *r)
 {
 	struct fake_daemon *d = arg;
 	struct ctl_mag_row row = {
-		.mn_id = "mn1@example.org\x1b[2J",
-		.mac = { 0x02, 0, 0, 0, 0, 0x01 },
-		.ifindex = 1,
-		.plen = 64,
-		.state = "bound",
-		.lifetime_s = 3600,
-		.left_s = 3500,
-		.up_packets = 12345678,
-		.up_bytes = 1,
+	    .mn_id = "mn1@example.org\x1b[2J",
+	    .mac = {0x02, 0, 0, 0, 0, 0x01},
+	    .ifindex = 1,
+	    .plen = 64,
+	    .state = "bound",
+	    .lifetime_s = 3600,
+	    .left_s = 3500,
+	    .up_packets = 12345678,
+	    .up_bytes = 1,
 	};
 
 	inet_pton(AF_INET6, "2001:db8:1:2::", &row.hnp);
@@ -198,7 +223,7 @@ static int fake_show(void *arg, struct ctl_reply *r)
 
 static int fake_stats(void *arg, struct ctl_reply *r)
 {
-	struct xp_stat st[XP_STAT_MAX] = { 0 };
+	struct xp_stat st[XP_STAT_MAX] = {0};
 
 	(void)arg;
 	st[XP_STAT_MAG_ENCAP].packets = 7;
@@ -221,10 +246,10 @@ static int fake_attach(void *arg, const uint8_t mac[6], int ifindex)
 }
 
 static const struct ctl_ops fake_ops = {
-	.show = fake_show,
-	.stats = fake_stats,
-	.attach = fake_attach,
-	.detach = fake_attach,
+    .show = fake_show,
+    .stats = fake_stats,
+    .attach = fake_attach,
+    .detach = fake_attach,
 };
 
 static char *dispatch(struct fake_daemon *d, enum ctl_role role,
@@ -241,7 +266,7 @@ static char *dispatch(struct fake_daemon *d, enum ctl_role role,
 
 static void test_dispatch(void **state)
 {
-	struct fake_daemon d = { .rows = 1 };
+	struct fake_daemon d = {.rows = 1};
 	char *s;
 
 	(void)state;
@@ -269,7 +294,8 @@ static void test_dispatch(void **state)
 	s = dispatch(&d, CTL_ROLE_MAG, "-j stats\n", 0);
 	assert_non_null(strstr(s, "\"dataplane\":{\"lma_encap\":{\"packets\":0,"
 				  "\"bytes\":0},"));
-	assert_non_null(strstr(s, "\"mag_encap\":{\"packets\":7,\"bytes\":700}"));
+	assert_non_null(
+	    strstr(s, "\"mag_encap\":{\"packets\":7,\"bytes\":700}"));
 	assert_non_null(strstr(s, "},\"mag\":{\"pbu_tx\":3,\"pba_rx\":2},"
 				  "\"ra\":{\"ra_tx\":9}}\n"));
 	free(s);
@@ -332,7 +358,7 @@ static void *server_loop(void *arg)
 
 static int client(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
@@ -347,7 +373,7 @@ static int client(const char *path)
 static char *exchange(const char *path, const void *req, size_t len)
 {
 	static char buf[65536];
-	struct timeval tv = { .tv_sec = 10 };
+	struct timeval tv = {.tv_sec = 10};
 	size_t got = 0;
 	ssize_t n;
 	int fd = client(path);
@@ -382,8 +408,8 @@ static int count_closed(const int *fds, int n)
 
 static int server_setup(void **state)
 {
-	struct ctl_config cc = { .role = CTL_ROLE_MAG, .timeout_ms = 300,
-				 .max_clients = 4 };
+	struct ctl_config cc = {
+	    .role = CTL_ROLE_MAG, .timeout_ms = 300, .max_clients = 4};
 	struct server *s = calloc(1, sizeof(*s));
 
 	if (!s)
@@ -418,7 +444,7 @@ static int server_teardown(void **state)
 static void test_server(void **state)
 {
 	struct server *s = *state;
-	struct ctl_config cc = { .path = s->path, .role = CTL_ROLE_MAG };
+	struct ctl_config cc = {.path = s->path, .role = CTL_ROLE_MAG};
 	struct ctl *other;
 	char junk[CTL_REQ_MAX * 4];
 	struct stat st;
@@ -472,13 +498,13 @@ static void test_server(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_ok),
-		cmocka_unit_test(test_parse_reject),
-		cmocka_unit_test(test_format_roundtrip),
-		cmocka_unit_test(test_json_escaping),
-		cmocka_unit_test(test_dispatch),
-		cmocka_unit_test_setup_teardown(test_server, server_setup,
-						server_teardown),
+	    cmocka_unit_test(test_parse_ok),
+	    cmocka_unit_test(test_parse_reject),
+	    cmocka_unit_test(test_format_roundtrip),
+	    cmocka_unit_test(test_json_escaping),
+	    cmocka_unit_test(test_dispatch),
+	    cmocka_unit_test_setup_teardown(test_server, server_setup,
+					    server_teardown),
 	};
 
 	log_init("test_ctl", LOG_LVL_ERR, false);

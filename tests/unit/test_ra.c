@@ -22,40 +22,37 @@
  * routerlifetime=1800) / SrcLLAddr 02:00:00:00:aa:01 / MTU 1460 /
  * PrefixInfo(2001:db8:1:2::/64, L, A, valid 3600, preferred 1800) */
 static const uint8_t ra_expected[104] = {
-	0x60, 0x00, 0x00, 0x00, 0x00, 0x40, 0x3a, 0xff, 0xfe, 0x80, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x01, 0xfe, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x86, 0x00, 0xf7, 0x27,
-	0x40, 0x00, 0x07, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x01, 0x01, 0x02, 0x00, 0x00, 0x00, 0xaa, 0x01, 0x05, 0x01,
-	0x00, 0x00, 0x00, 0x00, 0x05, 0xb4, 0x03, 0x04, 0x40, 0xc0, 0x00,
-	0x00, 0x0e, 0x10, 0x00, 0x00, 0x07, 0x08, 0x00, 0x00, 0x00, 0x00,
-	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00,
+    0x60, 0x00, 0x00, 0x00, 0x00, 0x40, 0x3a, 0xff, 0xfe, 0x80, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+    0xfe, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x02, 0x86, 0x00, 0xf7, 0x27, 0x40, 0x00, 0x07, 0x08,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x02, 0x00,
+    0x00, 0x00, 0xaa, 0x01, 0x05, 0x01, 0x00, 0x00, 0x00, 0x00, 0x05, 0xb4,
+    0x03, 0x04, 0x40, 0xc0, 0x00, 0x00, 0x0e, 0x10, 0x00, 0x00, 0x07, 0x08,
+    0x00, 0x00, 0x00, 0x00, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x02,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
 /* scapy: IPv6(src=fe80::2, dst=ff02::2, hlim=255) / ICMPv6ND_RS() /
  * SrcLLAddr 02:00:00:00:bb:02 */
 static const uint8_t rs_sllao[56] = {
-	0x60, 0x00, 0x00, 0x00, 0x00, 0x10, 0x3a, 0xff, 0xfe, 0x80, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x02, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x85, 0x00, 0xbf, 0x29,
-	0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x02, 0x00, 0x00, 0x00, 0xbb,
-	0x02,
+    0x60, 0x00, 0x00, 0x00, 0x00, 0x10, 0x3a, 0xff, 0xfe, 0x80, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+    0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x02, 0x85, 0x00, 0xbf, 0x29, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x01, 0x02, 0x00, 0x00, 0x00, 0xbb, 0x02,
 };
 
 /* scapy: IPv6(src=::, dst=ff02::2, hlim=255) / ICMPv6ND_RS() */
 static const uint8_t rs_unspec[48] = {
-	0x60, 0x00, 0x00, 0x00, 0x00, 0x08, 0x3a, 0xff, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x85, 0x00, 0x7b, 0xb8,
-	0x00, 0x00, 0x00, 0x00,
+    0x60, 0x00, 0x00, 0x00, 0x00, 0x08, 0x3a, 0xff, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x02, 0x85, 0x00, 0x7b, 0xb8, 0x00, 0x00, 0x00, 0x00,
 };
 
-static const uint8_t mac_gw[6] = { 0x02, 0, 0, 0, 0xaa, 0x01 };
-static const uint8_t mac_mn[6] = { 0x02, 0, 0, 0, 0xbb, 0x02 };
+static const uint8_t mac_gw[6] = {0x02, 0, 0, 0, 0xaa, 0x01};
+static const uint8_t mac_mn[6] = {0x02, 0, 0, 0, 0xbb, 0x02};
 
 static struct in6_addr a6(const char *s)
 {
@@ -82,21 +79,21 @@ static void fix_csum(uint8_t *pkt, size_t len)
 static void test_ra_bytes_exact(void **state)
 {
 	struct nd_prefix pi = {
-		.prefix = a6("2001:db8:1:2:ffff::1"),	/* host bits cleared */
-		.plen = 64,
-		.flags = ND_PI_F_ONLINK | ND_PI_F_AUTO,
-		.valid_s = 3600,
-		.preferred_s = 1800,
+	    .prefix = a6("2001:db8:1:2:ffff::1"), /* host bits cleared */
+	    .plen = 64,
+	    .flags = ND_PI_F_ONLINK | ND_PI_F_AUTO,
+	    .valid_s = 3600,
+	    .preferred_s = 1800,
 	};
 	struct nd_ra_params p = {
-		.src = a6("fe80::1"),
-		.dst = a6("fe80::2"),
-		.cur_hop_limit = 64,
-		.router_lifetime_s = 1800,
-		.has_slla = true,
-		.mtu = 1460,
-		.prefixes = &pi,
-		.n_prefixes = 1,
+	    .src = a6("fe80::1"),
+	    .dst = a6("fe80::2"),
+	    .cur_hop_limit = 64,
+	    .router_lifetime_s = 1800,
+	    .has_slla = true,
+	    .mtu = 1460,
+	    .prefixes = &pi,
+	    .n_prefixes = 1,
 	};
 	uint8_t buf[ND_RA_MAX_LEN];
 	int len;
@@ -110,8 +107,8 @@ static void test_ra_bytes_exact(void **state)
 
 static void test_ra_build_limits(void **state)
 {
-	struct nd_prefix pi = { .plen = 64, .valid_s = 10, .preferred_s = 20 };
-	struct nd_ra_params p = { .src = a6("fe80::1"), .dst = a6("ff02::1") };
+	struct nd_prefix pi = {.plen = 64, .valid_s = 10, .preferred_s = 20};
+	struct nd_ra_params p = {.src = a6("fe80::1"), .dst = a6("ff02::1")};
 	uint8_t buf[ND_RA_MAX_LEN];
 
 	(void)state;
@@ -136,26 +133,26 @@ static void test_ra_build_limits(void **state)
 static void test_ra_withdraw_bytes(void **state)
 {
 	struct nd_prefix pi = {
-		.prefix = a6("2001:db8:1:2::"),
-		.plen = 64,
-		.flags = ND_PI_F_ONLINK | ND_PI_F_AUTO,
+	    .prefix = a6("2001:db8:1:2::"),
+	    .plen = 64,
+	    .flags = ND_PI_F_ONLINK | ND_PI_F_AUTO,
 	};
 	struct nd_ra_params p = {
-		.src = a6("fe80::1"),
-		.dst = a6("fe80::2"),
-		.cur_hop_limit = 64,
-		.has_slla = true,
-		.mtu = 1460,
-		.prefixes = &pi,
-		.n_prefixes = 1,
+	    .src = a6("fe80::1"),
+	    .dst = a6("fe80::2"),
+	    .cur_hop_limit = 64,
+	    .has_slla = true,
+	    .mtu = 1460,
+	    .prefixes = &pi,
+	    .n_prefixes = 1,
 	};
 	uint8_t buf[ND_RA_MAX_LEN], want[sizeof(ra_expected)];
 
 	(void)state;
 	memcpy(p.slla, mac_gw, 6);
 	memcpy(want, ra_expected, sizeof(want));
-	want[46] = want[47] = 0;		/* router lifetime */
-	memset(want + 76, 0, 8);		/* valid, preferred */
+	want[46] = want[47] = 0; /* router lifetime */
+	memset(want + 76, 0, 8); /* valid, preferred */
 	fix_csum(want, sizeof(want));
 	assert_int_equal(nd_ra_build(buf, sizeof(buf), &p), sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
@@ -164,7 +161,7 @@ static void test_ra_withdraw_bytes(void **state)
 static void test_rs_accept(void **state)
 {
 	struct nd_rs_info rs;
-	struct in6_addr src = a6("fe80::2"), any = { 0 };
+	struct in6_addr src = a6("fe80::2"), any = {0};
 	uint8_t pkt[80];
 
 	(void)state;
@@ -183,9 +180,11 @@ static void test_rs_accept(void **state)
 	assert_int_equal(nd_rs_parse(pkt, sizeof(rs_sllao) + 6, &rs), 0);
 
 	/* our own builder agrees with scapy */
-	assert_int_equal(nd_rs_build(pkt, sizeof(pkt), &src, &(struct in6_addr){
-				     .s6_addr = { 0xff, 0x02, [15] = 2 } },
-				     mac_mn), sizeof(rs_sllao));
+	assert_int_equal(
+	    nd_rs_build(pkt, sizeof(pkt), &src,
+			&(struct in6_addr){.s6_addr = {0xff, 0x02, [15] = 2}},
+			mac_mn),
+	    sizeof(rs_sllao));
 	assert_memory_equal(pkt, rs_sllao, sizeof(rs_sllao));
 }
 
@@ -210,18 +209,20 @@ static void test_rs_reject(void **state)
 
 	(void)state;
 	assert_int_equal(rs_edited(0, 0x40, false, n), -EBADMSG); /* IPv4 */
-	assert_int_equal(rs_edited(7, 64, false, n), -EPROTO);	/* hop limit */
+	assert_int_equal(rs_edited(7, 64, false, n), -EPROTO); /* hop limit */
 	assert_int_equal(rs_edited(7, 254, false, n), -EPROTO);
-	assert_int_equal(rs_edited(6, 0, false, n), -EPROTO);	/* ext header */
-	assert_int_equal(rs_edited(41, 1, false, n), -EPROTO);	/* code */
-	assert_int_equal(rs_edited(40, 134, false, n), -EPROTO); /* an RA */
+	assert_int_equal(rs_edited(6, 0, false, n), -EPROTO);  /* ext header */
+	assert_int_equal(rs_edited(41, 1, false, n), -EPROTO); /* code */
+	assert_int_equal(rs_edited(40, 134, false, n), -EPROTO);  /* an RA */
 	assert_int_equal(rs_edited(43, 0x28, true, n), -EBADMSG); /* checksum */
-	assert_int_equal(rs_edited(49, 0, false, n), -EBADMSG);	/* opt len 0 */
-	assert_int_equal(rs_edited(49, 2, false, n), -EBADMSG);	/* overrun */
-	assert_int_equal(rs_edited(5, 0x18, false, n), -EBADMSG); /* plen > len */
+	assert_int_equal(rs_edited(49, 0, false, n), -EBADMSG); /* opt len 0 */
+	assert_int_equal(rs_edited(49, 2, false, n), -EBADMSG); /* overrun */
+	assert_int_equal(rs_edited(5, 0x18, false, n),
+			 -EBADMSG); /* plen > len */
 	assert_int_equal(rs_edited(5, 0x04, false, n), -EBADMSG); /* plen < 8 */
 	assert_int_equal(rs_edited(8, 0xff, false, n), -EPROTO); /* mc source */
-	assert_int_equal(rs_edited(24, 0x20, false, n), -EPROTO); /* global dst */
+	assert_int_equal(rs_edited(24, 0x20, false, n),
+			 -EPROTO); /* global dst */
 	/* truncated at every length */
 	for (size_t l = 0; l < n; l++)
 		assert_int_equal(rs_edited(0, 0x60, false, l), -EBADMSG);
@@ -298,8 +299,8 @@ struct env {
 static int env_setup(void **state)
 {
 	static const struct ra_ops ops = {
-		.on_rs = fake_on_rs,
-		.xmit = fake_xmit,
+	    .on_rs = fake_on_rs,
+	    .xmit = fake_xmit,
 	};
 	struct env *e = calloc(1, sizeof(*e));
 	struct ra_config cfg;
@@ -307,7 +308,7 @@ static int env_setup(void **state)
 	if (!e)
 		return -1;
 	e->f.now = 1000000;
-	e->clk = (struct xp_clock){ fake_ms, fake_ns, &e->f };
+	e->clk = (struct xp_clock){fake_ms, fake_ns, &e->f};
 	ra_config_defaults(&cfg);
 	cfg.link_local = a6("fe80::1");
 	cfg.max_interval_ms = 30000;
@@ -342,7 +343,7 @@ static void test_ctx_config_check(void **state)
 	cfg.max_interval_ms = 3000;
 	assert_int_equal(ra_config_check(&cfg), -EINVAL);
 	cfg.max_interval_ms = 10000;
-	cfg.min_interval_ms = 8000;			/* > 0.75 * max */
+	cfg.min_interval_ms = 8000; /* > 0.75 * max */
 	assert_int_equal(ra_config_check(&cfg), -EINVAL);
 	cfg.min_interval_ms = 0;
 	cfg.router_lifetime_s = 9001;
@@ -355,8 +356,8 @@ static void test_ctx_advertise(void **state)
 	struct in6_addr hnp = a6("2001:db8:1:2::"), ll = a6("fe80::2");
 	uint64_t t;
 
-	assert_int_equal(ra_node_advertise(e->ra, 7, mac_mn, NULL, &hnp, 64,
-					   60), 0);
+	assert_int_equal(
+	    ra_node_advertise(e->ra, 7, mac_mn, NULL, &hnp, 64, 60), 0);
 	assert_int_equal(e->f.sent, 1);
 	assert_int_equal(e->f.last_if, 7);
 	assert_memory_equal(e->f.last_mac, mac_mn, 6);
@@ -387,16 +388,16 @@ static void test_ctx_advertise(void **state)
 
 	/* an RS from the node: answered at once, now to its link-local */
 	e->f.now += 5000;
-	assert_int_equal(ra_input_packet(e->ra, 7, mac_mn, rs_sllao,
-					 sizeof(rs_sllao)), 0);
+	assert_int_equal(
+	    ra_input_packet(e->ra, 7, mac_mn, rs_sllao, sizeof(rs_sllao)), 0);
 	assert_int_equal(e->f.sent, 3);
 	assert_memory_equal(e->f.last + 24, &ll, 16);
 	assert_int_equal(e->f.on_rs, 0);
 
 	/* a second RS within the gap: deferred, sent when the gap ends */
 	e->f.now += 100;
-	assert_int_equal(ra_input_packet(e->ra, 7, mac_mn, rs_sllao,
-					 sizeof(rs_sllao)), 0);
+	assert_int_equal(
+	    ra_input_packet(e->ra, 7, mac_mn, rs_sllao, sizeof(rs_sllao)), 0);
 	assert_int_equal(e->f.sent, 3);
 	assert_int_equal(ra_next_timeout(e->ra), e->f.now - 100 + 1000);
 	e->f.now += 900;
@@ -405,8 +406,8 @@ static void test_ctx_advertise(void **state)
 
 	/* a refresh with a longer lifetime goes out (gap permitting) */
 	e->f.now += 2000;
-	assert_int_equal(ra_node_advertise(e->ra, 7, mac_mn, NULL, &hnp, 64,
-					   600), 0);
+	assert_int_equal(
+	    ra_node_advertise(e->ra, 7, mac_mn, NULL, &hnp, 64, 600), 0);
 	assert_int_equal(e->f.sent, 5);
 	assert_int_equal(get32(e->f.last + 76), 600);
 	assert_int_equal(ra_node_count(e->ra), 1);
@@ -419,8 +420,8 @@ static void test_ctx_withdraw(void **state)
 	struct ra_counters c;
 
 	assert_int_equal(ra_node_withdraw(e->ra, 7, mac_mn), -ENOENT);
-	assert_int_equal(ra_node_advertise(e->ra, 7, mac_mn, NULL, &hnp, 64,
-					   60), 0);
+	assert_int_equal(
+	    ra_node_advertise(e->ra, 7, mac_mn, NULL, &hnp, 64, 60), 0);
 	assert_int_equal(ra_node_withdraw(e->ra, 7, mac_mn), 0);
 	assert_int_equal(e->f.sent, 2);
 	/* router lifetime 0, prefix valid 0, preferred 0, prefix kept */
@@ -444,31 +445,33 @@ static void test_ctx_withdraw(void **state)
 static void test_ctx_unknown_rs(void **state)
 {
 	struct env *e = *state;
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	struct ra_counters c;
 	uint8_t bad[sizeof(rs_sllao)];
 
 	/* unknown node: on_rs, once per gap */
-	assert_int_equal(ra_input_packet(e->ra, 7, mac_mn, rs_unspec,
-					 sizeof(rs_unspec)), 0);
+	assert_int_equal(
+	    ra_input_packet(e->ra, 7, mac_mn, rs_unspec, sizeof(rs_unspec)), 0);
 	assert_int_equal(e->f.on_rs, 1);
 	assert_true(e->f.rs_src_null);
-	assert_int_equal(ra_input_packet(e->ra, 7, mac_mn, rs_sllao,
-					 sizeof(rs_sllao)), 0);
+	assert_int_equal(
+	    ra_input_packet(e->ra, 7, mac_mn, rs_sllao, sizeof(rs_sllao)), 0);
 	assert_int_equal(e->f.on_rs, 1);
 	e->f.now += 1000;
-	assert_int_equal(ra_input_packet(e->ra, 7, mac_mn, rs_sllao,
-					 sizeof(rs_sllao)), 0);
+	assert_int_equal(
+	    ra_input_packet(e->ra, 7, mac_mn, rs_sllao, sizeof(rs_sllao)), 0);
 	assert_int_equal(e->f.on_rs, 2);
 	assert_false(e->f.rs_src_null);
 	assert_int_equal(e->f.sent, 0);
 
 	/* not our interface, multicast MAC, bad packet: counted, no call */
-	assert_int_equal(ra_input_packet(e->ra, 8, mac_mn, rs_sllao,
-					 sizeof(rs_sllao)), -ENODEV);
+	assert_int_equal(
+	    ra_input_packet(e->ra, 8, mac_mn, rs_sllao, sizeof(rs_sllao)),
+	    -ENODEV);
 	e->f.now += 1000;
-	assert_int_equal(ra_input_packet(e->ra, 7, bcast, rs_sllao,
-					 sizeof(rs_sllao)), -EPROTO);
+	assert_int_equal(
+	    ra_input_packet(e->ra, 7, bcast, rs_sllao, sizeof(rs_sllao)),
+	    -EPROTO);
 	memcpy(bad, rs_sllao, sizeof(bad));
 	bad[7] = 1;
 	assert_int_equal(ra_input_packet(e->ra, 7, mac_mn, bad, sizeof(bad)),
@@ -482,29 +485,30 @@ static void test_ctx_unknown_rs(void **state)
 
 	/* an interface removed forgets its nodes */
 	assert_int_equal(ra_node_advertise(e->ra, 7, mac_mn, NULL,
-					   &(struct in6_addr){ 0 }, 64, 60), 0);
+					   &(struct in6_addr){0}, 64, 60),
+			 0);
 	assert_int_equal(ra_iface_del(e->ra, 7), 0);
 	assert_int_equal(ra_node_count(e->ra), 0);
 	assert_int_equal(ra_node_advertise(e->ra, 7, mac_mn, NULL,
-					   &(struct in6_addr){ 0 }, 64, 60),
+					   &(struct in6_addr){0}, 64, 60),
 			 -ENODEV);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ra_bytes_exact),
-		cmocka_unit_test(test_ra_build_limits),
-		cmocka_unit_test(test_ra_withdraw_bytes),
-		cmocka_unit_test(test_rs_accept),
-		cmocka_unit_test(test_rs_reject),
-		cmocka_unit_test(test_ctx_config_check),
-		cmocka_unit_test_setup_teardown(test_ctx_advertise, env_setup,
-						env_teardown),
-		cmocka_unit_test_setup_teardown(test_ctx_withdraw, env_setup,
-						env_teardown),
-		cmocka_unit_test_setup_teardown(test_ctx_unknown_rs, env_setup,
-						env_teardown),
+	    cmocka_unit_test(test_ra_bytes_exact),
+	    cmocka_unit_test(test_ra_build_limits),
+	    cmocka_unit_test(test_ra_withdraw_bytes),
+	    cmocka_unit_test(test_rs_accept),
+	    cmocka_unit_test(test_rs_reject),
+	    cmocka_unit_test(test_ctx_config_check),
+	    cmocka_unit_test_setup_teardown(test_ctx_advertise, env_setup,
+					    env_teardown),
+	    cmocka_unit_test_setup_teardown(test_ctx_withdraw, env_setup,
+					    env_teardown),
+	    cmocka_unit_test_setup_teardown(test_ctx_unknown_rs, env_setup,
+					    env_teardown),
 	};
 
 	log_init("test_ra", LOG_LVL_ERR, false);
