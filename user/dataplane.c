@@ -20,6 +20,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+/*
+ * Option structs are spelled out rather than built with LIBBPF_OPTS so that
+ * cppcheck, which does not read libbpf's headers, can parse this file.
+ */
 #include "dataplane.h"
 #include "log.h"
 #include "lma.skel.h"
@@ -188,7 +192,8 @@ static int dp_configure(struct dp *dp, const struct dp_opts *opts)
 
 int dp_open(struct dp **out, const struct dp_opts *opts)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	struct bpf_object_open_opts oo = {
+	    .sz = sizeof(struct bpf_object_open_opts)};
 	struct dp *dp;
 	int err;
 
@@ -359,8 +364,9 @@ static __u32 dp_mode_flags(__u8 attach_mode)
 static int dp_xdp_attach(int ifindex, int prog_fd, __u32 flags,
 			 const char *ifname)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	LIBBPF_OPTS(bpf_xdp_attach_opts, ao);
+	struct bpf_xdp_query_opts q = {.sz = sizeof(struct bpf_xdp_query_opts)};
+	struct bpf_xdp_attach_opts ao = {
+	    .sz = sizeof(struct bpf_xdp_attach_opts)};
 	int err, old_fd;
 
 	err = bpf_xdp_query(ifindex, 0, &q);
@@ -393,11 +399,14 @@ static int dp_xdp_attach(int ifindex, int prog_fd, __u32 flags,
 static int dp_tc_attach(struct dp_port *port, enum bpf_tc_attach_point at,
 			int prog_fd)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = port->ifindex,
-		    .attach_point = at);
-	LIBBPF_OPTS(bpf_tc_opts, to, .handle = DP_TC_HANDLE,
-		    .priority = DP_TC_PRIO, .prog_fd = prog_fd,
-		    .flags = BPF_TC_F_REPLACE);
+	struct bpf_tc_hook hook = {.sz = sizeof(struct bpf_tc_hook),
+				   .ifindex = port->ifindex,
+				   .attach_point = at};
+	struct bpf_tc_opts to = {.sz = sizeof(struct bpf_tc_opts),
+				 .handle = DP_TC_HANDLE,
+				 .priority = DP_TC_PRIO,
+				 .prog_fd = prog_fd,
+				 .flags = BPF_TC_F_REPLACE};
 	int err;
 
 	err = bpf_tc_hook_create(&hook);
@@ -410,19 +419,23 @@ static int dp_tc_attach(struct dp_port *port, enum bpf_tc_attach_point at,
 
 static void dp_tc_detach(struct dp_port *port, enum bpf_tc_attach_point at)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = port->ifindex,
-		    .attach_point = at);
-	LIBBPF_OPTS(bpf_tc_opts, to, .handle = DP_TC_HANDLE,
-		    .priority = DP_TC_PRIO);
+	struct bpf_tc_hook hook = {.sz = sizeof(struct bpf_tc_hook),
+				   .ifindex = port->ifindex,
+				   .attach_point = at};
+	struct bpf_tc_opts to = {.sz = sizeof(struct bpf_tc_opts),
+				 .handle = DP_TC_HANDLE,
+				 .priority = DP_TC_PRIO};
 
 	bpf_tc_detach(&hook, &to);
 }
 
 static void dp_port_teardown(struct dp *dp, struct dp_port *port)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = port->ifindex,
-		    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_tc_hook hook = {.sz = sizeof(struct bpf_tc_hook),
+				   .ifindex = port->ifindex,
+				   .attach_point =
+				       BPF_TC_INGRESS | BPF_TC_EGRESS};
+	struct bpf_xdp_query_opts q = {.sz = sizeof(struct bpf_xdp_query_opts)};
 	__u32 ifindex = port->ifindex;
 
 	if (port->xdp_flags && bpf_xdp_query(port->ifindex, 0, &q) == 0 &&
