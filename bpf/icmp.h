@@ -29,13 +29,32 @@ static __always_inline __u16 csum_fold(__u32 sum)
 	return ~sum;
 }
 
+/* RFC 4443 §2.4(f): at most XP_PTB_PER_SEC errors per CPU per second */
+static __always_inline bool ptb_rate_limited(void)
+{
+	struct xp_ptb_budget *pb;
+	__u32 zero = 0;
+	__u64 now;
+
+	pb = bpf_map_lookup_elem(&ptb_budget, &zero);
+	if (!pb)
+		return true;
+	now = bpf_ktime_get_ns();
+	if (now - pb->window_ns >= 1000000000ULL) {
+		pb->window_ns = now;
+		pb->sent = 0;
+	}
+	if (pb->sent >= XP_PTB_PER_SEC)
+		return true;
+	pb->sent++;
+	return false;
+}
+
 /*
  * Turn the frame (an IPv6 packet at XP_ETH_HLEN that does not fit the
  * egress MTU) into a Packet Too Big for its source, reporting mtu.
  * RFC 4443 §2.4(e): no error about an error or a multicast/unspecified
  * source; those are dropped.
- * XXX: not rate-limited (RFC 4443 §2.4(f)); the tunnel's own MTU is the
- * bound on how often a sender hears from us.
  */
 static __always_inline int send_ptb(struct xdp_md *ctx, __u32 mtu)
 {
@@ -63,6 +82,8 @@ static __always_inline int send_ptb(struct xdp_md *ctx, __u32 mtu)
 		if ((void *)(icmp + 1) > end || icmp[0] < 128)
 			return stat_drop(ctx, hook, XP_STAT_DROP_TOO_BIG);
 	}
+	if (ptb_rate_limited())
+		return stat_drop(ctx, hook, XP_STAT_PTB_RATE_LIMITED);
 
 	__builtin_memcpy(mac_src, eth->h_source, XP_ETH_ALEN);
 	__builtin_memcpy(mac_dst, eth->h_dest, XP_ETH_ALEN);

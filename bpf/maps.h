@@ -64,6 +64,20 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } attach_seen SEC(".maps");
 
+/* Packet Too Big sent in the current second, per CPU (the rate limit) */
+struct xp_ptb_budget {
+	__u64 window_ns;
+	__u64 sent;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xp_ptb_budget);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} ptb_budget SEC(".maps");
+
 /* Interfaces we redirect to (XDP), filled by dp_attach */
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);

@@ -32,6 +32,7 @@
 #define XP_MAX_PORTS	       64
 #define XP_EVENT_RING_BYTES    (256 * 1024)
 #define XP_ATTACH_EVENT_GAP_NS (1000ULL * 1000 * 1000) /* per MAC */
+#define XP_PTB_PER_SEC	       100 /* per CPU: RFC 4443 §2.4(f) */
 
 /*
  * Binding map key: the home network prefix.  The data plane forwards on /64
@@ -143,6 +144,7 @@ enum xp_stat_reason {
 	XP_STAT_DROP_FIB,	  /* FIB: unreachable, prohibited... */
 	XP_STAT_DROP_ADJUST,	  /* bpf_xdp_adjust_head/skb change failed */
 	XP_STAT_PTB_SENT,	  /* oversize: ICMPv6 Packet Too Big sent */
+	XP_STAT_PTB_RATE_LIMITED, /* oversize, Packet Too Big budget spent */
 	XP_STAT_DROP_TOO_BIG,	  /* oversize, and no Packet Too Big allowed */
 	XP_STAT_DROP_NO_BINDING,  /* tunnel packet for no known prefix */
 	XP_STAT_DROP_ECN,	  /* RFC 6040: outer CE, inner Not-ECT */

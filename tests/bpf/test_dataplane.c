@@ -1328,17 +1328,54 @@ static void binding_update_keeps_counters(void **state)
 	assert_int_equal(dp_binding_update(env.lma, &key, &b), 0);
 }
 
+/*
+ * RFC 4443 §2.4(f): Packet Too Big is rate-limited per CPU.  3 x the budget
+ * in a burst of a few milliseconds crosses at most one window boundary, so
+ * at least half a budget must be refused, and every frame is either
+ * answered or refused.
+ */
+static void ptb_rate_limited(void **state)
+{
+	static const struct frame f = {ETH_IN, UDP_DOWN(MN1), .paylen = 1421};
+	struct xp_stat before[XP_STAT_MAX], after[XP_STAT_MAX];
+	static uint8_t in[2048], out[4096];
+	uint32_t out_len, retval;
+	uint64_t sent, limited;
+	size_t len = build(&f, in);
+	int k;
+
+	(void)state;
+	assert_int_equal(dp_stats_read(env.lma, before), 0);
+	for (k = 0; k < 3 * XP_PTB_PER_SEC; k++)
+		assert_int_equal(
+		    test_run(P_LMA, in, len, out, &out_len, &retval), 0);
+	assert_int_equal(dp_stats_read(env.lma, after), 0);
+	sent =
+	    after[XP_STAT_PTB_SENT].packets - before[XP_STAT_PTB_SENT].packets;
+	limited = after[XP_STAT_PTB_RATE_LIMITED].packets -
+		  before[XP_STAT_PTB_RATE_LIMITED].packets;
+	assert_int_equal(sent + limited, 3 * XP_PTB_PER_SEC);
+	assert_true(limited >= XP_PTB_PER_SEC / 2);
+	assert_true(sent <= 2 * XP_PTB_PER_SEC);
+}
+
 int main(void)
 {
 	size_t n = sizeof(cases) / sizeof(cases[0]), k;
 	struct CMUnitTest *tests;
+	cpu_set_t cpus;
 	int rc;
 
 	if (geteuid() != 0) {
 		printf("1..0 # SKIP needs root\n");
 		return 0;
 	}
-	tests = calloc(n + 1, sizeof(*tests));
+	/* one CPU: the PTB budget and the stats deltas are per CPU */
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus))
+		return 1;
+	tests = calloc(n + 2, sizeof(*tests));
 	if (!tests)
 		return 1;
 	for (k = 0; k < n; k++) {
@@ -1348,7 +1385,9 @@ int main(void)
 	}
 	tests[n].name = "binding update keeps counters";
 	tests[n].test_func = binding_update_keeps_counters;
-	rc = _cmocka_run_group_tests("dataplane", tests, n + 1, group_setup,
+	tests[n + 1].name = "packet too big is rate-limited";
+	tests[n + 1].test_func = ptb_rate_limited;
+	rc = _cmocka_run_group_tests("dataplane", tests, n + 2, group_setup,
 				     group_teardown);
 	free(tests);
 	return rc;
