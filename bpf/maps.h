@@ -42,7 +42,7 @@ struct {
 /* Per-CPU packet and byte counters per enum xp_stat_reason */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XP_STAT_MAX);
+	__uint(max_entries, XP_STAT_SLOTS);
 	__type(key, __u32);
 	__type(value, struct xp_stat);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);

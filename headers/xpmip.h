@@ -156,6 +156,12 @@ enum xp_stat_reason {
 	XP_STAT_MAX
 };
 
+/*
+ * The stats map has room for more reasons than exist, so a pinned map stays
+ * reusable when a new reason is added.
+ */
+#define XP_STAT_SLOTS 64
+
 struct xp_stat {
 	__u64 packets;
 	__u64 bytes;
@@ -236,6 +242,7 @@ _Static_assert(sizeof(struct xp_mn) == 8, "xp_mn layout");
 _Static_assert(sizeof(struct xp_nexthop) == 20, "xp_nexthop layout");
 _Static_assert(sizeof(struct xp_event) == 40, "xp_event layout");
 _Static_assert(sizeof(struct xp_stat) == 16, "xp_stat layout");
+_Static_assert(XP_STAT_MAX <= XP_STAT_SLOTS, "stats map too small");
 #endif /* !__bpf__ */
 
 #endif /* XPMIP_XPMIP_H */
