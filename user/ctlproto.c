@@ -651,7 +651,14 @@ void ctl_reply_dp_stats(struct ctl_reply *r,
 	if (!stats_group(r, "dataplane"))
 		return;
 	for (int i = 0; i < XP_STAT_MAX; i++) {
-		const char *name = xp_stat_names[i] ? xp_stat_names[i] : "?";
+		const char *name = xp_stat_names[i];
+		char unnamed[24];
+
+		/* a reason added without a name still gets a unique key */
+		if (!name) {
+			snprintf(unnamed, sizeof(unnamed), "reason_%d", i);
+			name = unnamed;
+		}
 
 		if (r->json) {
 			jw_obj_begin(&r->jw, name);
