@@ -225,6 +225,28 @@ n=$(mag stats | stat_of event_rate_limited)
 if [ "${n:-0}" -ge 1 ]; then ok "further attach events rate-limited ($n)"
 else fail "further attach events rate-limited (${n:-none})"; fi
 
+# the TC ingress fallback, for interfaces where XDP cannot attach
+check "lma: detach lma-cn" lma detach lma-cn
+check "lma: attach lma-cn with the tc ingress fallback" \
+	"$XPDP" -n $LMA -r lma -I $LI -a $LMAA -m 1024 -x tc attach lma-cn core
+if inns $LMA ip link show lma-cn | grep -q "prog/xdp"; then
+	fail "no xdp program on lma-cn in tc mode"
+else
+	ok "no xdp program on lma-cn in tc mode"
+fi
+check "tc_lma_ingress filter on lma-cn" \
+	bash -c "ip netns exec $LMA tc filter show dev lma-cn ingress |
+		grep -q tc_lma_ingress"
+before=$(lma stats | stat_of lma_encap)
+check "ping CN -> MN through tc ingress" \
+	inns $CN ping -6 -q -c 2 -i 0.2 -W 2 $MNA
+after=$(lma stats | stat_of lma_encap)
+if [ "${after:-0}" -ge $((before + 2)) ]; then
+	ok "tc ingress counted lma_encap ($before -> $after)"
+else
+	fail "tc ingress counted lma_encap ($before -> ${after:-none})"
+fi
+
 # removing the binding stops the tunnel
 check "lma: unbind" lma unbind $HNP
 check "no tunnel without a binding" \
