@@ -7,7 +7,7 @@
 #ifndef XPMIP_BPF_FIB_H
 #define XPMIP_BPF_FIB_H
 
-#include "maps.h"
+#include "stats.h"
 
 enum xp_nh_res {
 	XP_NH_OK = 0,  /* nh filled: rewrite Ethernet, redirect */
@@ -135,7 +135,7 @@ static __always_inline int send_to(void *ctx, const int hook,
 	long rc;
 
 	if ((void *)(eth + 1) > end)
-		return act_drop(hook);
+		return stat_drop(ctx, hook, XP_STAT_DROP_TRUNCATED);
 	__builtin_memcpy(eth->h_dest, nh->dmac, XP_ETH_ALEN);
 	__builtin_memcpy(eth->h_source, nh->smac, XP_ETH_ALEN);
 	if (hook != XP_HOOK_XDP)
