@@ -440,6 +440,43 @@ out:
 	return err;
 }
 
+static int write_sysctl(const char *ifname, const char *knob, const char *val)
+{
+	char path[128];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname,
+		 knob);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * A MAG access interface is a router interface: forwarding on, so the
+ * kernel sets the Router flag in its neighbour advertisements for our
+ * link-local (RFC 4861 §7.2.5: a node receiving one without it drops us as
+ * its default router), and no RAs taken from the nodes.
+ */
+static int iface_as_router(int ifindex)
+{
+	char ifname[IF_NAMESIZE];
+	int err;
+
+	if (!if_indextoname((unsigned int)ifindex, ifname))
+		return -ENODEV;
+	err = write_sysctl(ifname, "forwarding", "1");
+	if (!err)
+		err = write_sysctl(ifname, "accept_ra", "0");
+	if (err)
+		log_warn("ra: ipv6 sysctl on %s: %s", ifname, strerror(-err));
+	return err;
+}
+
 int ra_iface_add(struct ra_ctx *ctx, int ifindex, uint32_t link_mtu,
 		 const uint8_t *mac)
 {
@@ -457,6 +494,9 @@ int ra_iface_add(struct ra_ctx *ctx, int ifindex, uint32_t link_mtu,
 		log_err("ra: interface %d: %s", ifindex, strerror(-err));
 		return err;
 	}
+	/* a real interface (MTU read from it): make it a router interface */
+	if (!link_mtu)
+		iface_as_router(ifindex);
 	if (!ifc)
 		ifc = &ctx->ifaces[ctx->n_ifaces++];
 	ifc->ifindex = ifindex;
@@ -766,36 +806,9 @@ close_nl:
 	return err;
 }
 
-static int write_sysctl(const char *ifname, const char *knob, const char *val)
-{
-	char path[128];
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname,
-		 knob);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 int ra_iface_prepare(int ifindex, const struct in6_addr *lla)
 {
-	char ifname[IF_NAMESIZE];
-	int err;
+	int err = iface_as_router(ifindex);
 
-	if (!if_indextoname((unsigned int)ifindex, ifname))
-		return -ENODEV;
-	/* RFC 4861 §7.2.5: NAs for our link-local must carry the R flag */
-	err = write_sysctl(ifname, "forwarding", "1");
-	if (!err)
-		err = write_sysctl(ifname, "accept_ra", "0");
-	if (err) {
-		log_err("ra: sysctl on %s: %s", ifname, strerror(-err));
-		return err;
-	}
-	return ra_set_link_local(ifindex, lla);
+	return err ? err : ra_set_link_local(ifindex, lla);
 }

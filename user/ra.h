@@ -13,7 +13,8 @@
  * filter (ICMPv6 type 133 only) and learns the sender's MAC from the frame,
  * even when the RS comes from the unspecified address.
  *
- * What the daemon must do (ra_iface_prepare() does the first two):
+ * What the daemon must do (ra_iface_prepare() does the first two, and
+ * ra_iface_add() with link_mtu 0 the second):
  *  - put cfg.link_local on every access interface without DAD, so the
  *    kernel answers the nodes' neighbour solicitations for their router;
  *  - enable IPv6 forwarding on every access interface: the kernel sets the
@@ -116,7 +117,9 @@ void ra_close(struct ra_ctx *ctx);
 
 /*
  * Serve an access interface.  link_mtu 0 and mac NULL: read them from the
- * interface (SIOCGIFMTU, SIOCGIFHWADDR).  Calling it again updates them.
+ * interface (SIOCGIFMTU, SIOCGIFHWADDR).  With link_mtu 0 (a real
+ * interface) it also sets net.ipv6.conf.<if>.forwarding = 1 and accept_ra
+ * = 0 (a warning if that fails).  Calling it again updates them.
  */
 int ra_iface_add(struct ra_ctx *ctx, int ifindex, uint32_t link_mtu,
 		 const uint8_t *mac);

@@ -134,10 +134,10 @@ check "rdisc6: valid lifetime follows the binding (<= $LIFETIME s)" \
 		awk '{ exit !(\$4 <= $LIFETIME && \$4 > 0) }'"
 
 # RFC 4861 §7.2.5: a neighbour advertisement without the Router flag would
-# make the node drop its default route; ra_iface_prepare() enables
+# make the node drop its default route; ra_iface_add() enables
 # forwarding on the access interface so the kernel sets it.  Make the node
 # probe fe80::1 (stale entry, then traffic) and wait for the answer.
-check "forwarding on the MAG access interface (ra_iface_prepare)" \
+check "forwarding on the MAG access interface (set by ra_iface_add)" \
 	bash -c "[ \"\$(ip netns exec $MAG cat /proc/sys/net/ipv6/conf/xpa-m0/forwarding)\" = 1 ]"
 # every 0.2 s for 4 s: the default route is there and fe80::1 stays a router
 router_stable() {

@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	err = ra_iface_prepare(t.ifindex, &cfg.link_local);
+	err = ra_set_link_local(t.ifindex, &cfg.link_local);
 	if (!err)
 		err = ra_open(&t.ra, &cfg, &ops, &t, &xp_clock_system);
 	if (!err)
