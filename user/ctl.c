@@ -88,6 +88,10 @@ void ctl_dispatch(const struct ctl_ops *ops, void *arg, enum ctl_role role,
 		ctl_reply_end(r, ret, "refused by policy");
 		return;
 	}
+	if (ret == -ENODEV) {
+		ctl_reply_end(r, ret, "not an access interface of this MAG");
+		return;
+	}
 	if (ret == -ENOENT) {
 		ctl_reply_end(r, ret, "no such node on that interface");
 		return;
