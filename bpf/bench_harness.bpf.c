@@ -9,9 +9,14 @@
  * and length it had on the first round, then tail-calls the program under
  * test (slot 0 of "under_test").  The cost of the restore alone is measured
  * by putting bench_pass in the slot.
+ *
+ * With vary_mod > 1 it also writes vary_base + (round % vary_mod), big
+ * endian, at byte vary_off of the frame, so successive rounds look up
+ * different keys (a binding cache much larger than the CPU caches).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 #include "bench.h"
 
 struct {
@@ -34,6 +39,10 @@ volatile __u64 start;
 volatile __u64 now;
 volatile __u32 have_start;
 __u64 restore_failed;
+__u32 vary_off;
+__u32 vary_base;
+__u32 vary_mod;
+__u32 vary_round;
 
 SEC("xdp")
 int bench_restore(struct xdp_md *ctx)
@@ -50,6 +59,15 @@ int bench_restore(struct xdp_md *ctx)
 	if (bench_put_frame(ctx, frame, frame_len, shift)) {
 		restore_failed++;
 		return XDP_ABORTED;
+	}
+	if (vary_mod > 1) {
+		__u32 v = vary_base + vary_round++ % vary_mod;
+
+		v = bpf_htonl(v);
+		if (bpf_xdp_store_bytes(ctx, vary_off, &v, sizeof(v))) {
+			restore_failed++;
+			return XDP_ABORTED;
+		}
 	}
 	bpf_tail_call(ctx, &under_test, 0);
 	return XDP_ABORTED;
