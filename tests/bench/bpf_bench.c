@@ -31,10 +31,12 @@
 #include <linux/if_link.h>
 #include <net/if.h>
 
-#include "bench_fwd.skel.h"
-#include "bench_harness.skel.h"
 #include "dataplane.h"
 #include "log.h"
+/* after dataplane.h: the skeletons use the types of xpmip.h */
+#include "bench_fwd.skel.h"
+#include "bench_harness.skel.h"
+#include "bench_parts.skel.h"
 
 #define ETH_HLEN	14
 #define UDP_PAYLOAD	64
@@ -75,6 +77,7 @@ struct bench_case {
 struct bench {
 	struct bench_harness *h;
 	struct bench_fwd *f;
+	struct bench_parts *parts;
 	struct dp *lma;
 	struct dp *mag;
 	unsigned int repeat;
@@ -414,6 +417,28 @@ static void target(const char *what, double got, double max)
 	       got <= max ? "met" : "**missed**");
 }
 
+/* The one entry each building-block map needs to answer its lookup. */
+static int parts_fill(struct bench *b)
+{
+	struct bench_parts *pt = b->parts;
+	struct xp_binding v = { .flags = XP_BIND_F_ACTIVE };
+	struct xp_nexthop nh = { .mtu = 1500 };
+	__u32 port = b->x0;
+
+	hnp_key(&pt->bss->part_key, 0);
+	pt->bss->part_peer = addr(MAG_ADDR);
+	pt->bss->part_port = port;
+	pt->bss->part_fib_dst = addr(CN_ADDR);
+	if (bpf_map_update_elem(bpf_map__fd(pt->maps.part_bindings),
+				&pt->bss->part_key, &v, BPF_ANY) ||
+	    bpf_map_update_elem(bpf_map__fd(pt->maps.part_nexthops),
+				&pt->bss->part_peer, &nh, BPF_ANY) ||
+	    bpf_map_update_elem(bpf_map__fd(pt->maps.part_ports), &port,
+				&port, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 static int setup(struct bench *b)
 {
 	struct dp_opts lo = { .role = XP_ROLE_LMA, .instance = "xpbn-lma" };
@@ -435,8 +460,12 @@ static int setup(struct bench *b)
 
 	b->h = bench_harness__open_and_load();
 	b->f = bench_fwd__open_and_load();
-	if (!b->h || !b->f)
+	b->parts = bench_parts__open_and_load();
+	if (!b->h || !b->f || !b->parts)
 		return -errno;
+	err = parts_fill(b);
+	if (err)
+		return err;
 	k = b->x0;
 	err = bpf_map_update_elem(bpf_map__fd(b->f->maps.fwd_ports), &k, &k, 0);
 	if (err)
@@ -494,7 +523,7 @@ int main(int argc, char **argv)
 {
 	struct bench b = { .repeat = 1000000, .runs = 7,
 			   .bindings = XP_MAX_BINDINGS };
-	static struct bench_case c[C_N], s[4];
+	static struct bench_case c[C_N], s[4], pc[16];
 	struct bench_case *h = &c[C_HARNESS], *p = &c[C_PASS];
 	struct bench_case *fwd = &c[C_FWD], *tx = &c[C_TX];
 	bool all_ok = true;
@@ -581,6 +610,43 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	/*
+	 * Building blocks, each BENCH_PARTS_OPS (8) times per run, beside
+	 * the XDP_PASS floor they are measured against.
+	 */
+	struct { const char *name; struct bpf_program *prog; } pd[] = {
+		{ "bpf_fib_lookup (plain forwarder's)", b.parts->progs.part_fib },
+		{ "hash lookup, 8-byte key (bindings)",
+		  b.parts->progs.part_hash8 },
+		{ "hash lookup, 16-byte key (nexthops)",
+		  b.parts->progs.part_hash16 },
+		{ "per-CPU stats counter (lookup + 2 adds)",
+		  b.parts->progs.part_percpu_stat },
+		{ "atomic add on a binding counter",
+		  b.parts->progs.part_atomic_add },
+		{ "bpf_ktime_get_ns", b.parts->progs.part_ktime },
+		{ "bpf_ktime_get_coarse_ns",
+		  b.parts->progs.part_ktime_coarse },
+		{ "bpf_xdp_adjust_head -40 and +40",
+		  b.parts->progs.part_adjust_head },
+		{ "bpf_redirect_map (devmap hash)",
+		  b.parts->progs.part_redirect_map },
+	};
+	const int npd = sizeof(pd) / sizeof(pd[0]);
+
+	pc[0] = *p;
+	pc[0].nrun = 0;
+	for (i = 0; i < npd; i++) {
+		pc[i + 1] = pc[0];
+		pc[i + 1].name = pd[i].name;
+		pc[i + 1].prog_fd = bpf_program__fd(pd[i].prog);
+	}
+	err = measure_all(&b, pc, npd + 1);
+	if (err) {
+		log_err("bpf_bench: building blocks: %s", strerror(-err));
+		return 1;
+	}
+
 	/* Scale: one binding against a full binding cache. */
 	s[0] = c[C_LMA_ENC_NH];
 	s[0].name = "LMA encap, 1 binding";
@@ -621,6 +687,14 @@ int main(int argc, char **argv)
 	row(&s[1], cost(&s[1], h, p), cost(&s[0], h, p), "1 binding");
 	row(&s[3], -1, 0, NULL);
 	row(&s[2], cost(&s[2], &s[3], p), cost(&s[0], h, p), "1 binding");
+	printf("\nBuilding blocks: each program repeats one operation 8 "
+	       "times; ns per operation = (median − XDP_PASS floor) / 8.\n\n"
+	       "| operation | ns per run (median) | ns per operation |\n"
+	       "|---|---|---|\n");
+	for (i = 1; i <= npd; i++)
+		printf("| %s | %.1f | %.1f |\n", pc[i].name, pc[i].median,
+		       (pc[i].median - pc[0].median) / 8);
+
 	printf("\n| target | measured | target | |\n|---|---|---|---|\n");
 	for (i = C_LMA_ENC_FIB; i < C_N; i++) {
 		char what[96];
@@ -641,8 +715,10 @@ int main(int argc, char **argv)
 	printf("\nBinding cache for the scale rows: %u entries.\n",
 	       b.bindings);
 
-	for (i = 0; i < C_N + 4; i++) {
-		struct bench_case *x = i < C_N ? &c[i] : &s[i - C_N];
+	for (i = 0; i < C_N + 4 + npd + 1; i++) {
+		struct bench_case *x = i < C_N	       ? &c[i]
+				       : i < C_N + 4 ? &s[i - C_N]
+						     : &pc[i - C_N - 4];
 
 		if (!x->same)
 			log_err("bpf_bench: %s: output after %u rounds "
@@ -655,6 +731,7 @@ int main(int argc, char **argv)
 	}
 	bench_harness__destroy(b.h);
 	bench_fwd__destroy(b.f);
+	bench_parts__destroy(b.parts);
 	dp_close(b.lma, false);
 	dp_close(b.mag, false);
 	return all_ok ? 0 : 2;

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Building blocks of the tunnel paths, timed one by one with BPF test-run
+ * (bpf_bench's "building blocks" table): each program repeats one
+ * operation BENCH_PARTS_OPS times, so its cost per operation is
+ * (t(program) - t(bench_xdp_pass)) / BENCH_PARTS_OPS.  The maps have the
+ * types and flags of the data plane's (bpf/maps.h).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "xpmip.h"
+
+#define BENCH_PARTS_OPS	8
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1024);
+	__type(key, struct xp_hnp_key);
+	__type(value, struct xp_binding);
+} part_bindings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, XP_MAX_NEXTHOPS);
+	__type(key, struct in6_addr);
+	__type(value, struct xp_nexthop);
+} part_nexthops SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XP_STAT_MAX);
+	__type(key, __u32);
+	__type(value, struct xp_stat);
+} part_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, XP_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} part_ports SEC(".maps");
+
+/* Keys userspace has inserted; the sink defeats dead-code elimination. */
+struct xp_hnp_key part_key;
+struct in6_addr part_peer;
+__u32 part_port;
+struct in6_addr part_fib_dst;
+volatile __u64 part_sink;
+
+#define REPEAT_OPS(body)						\
+	do {								\
+		for (int i_ = 0; i_ < BENCH_PARTS_OPS; i_++) {		\
+			body;						\
+		}							\
+	} while (0)
+
+SEC("xdp")
+int part_hash8(struct xdp_md *ctx __attribute__((unused)))
+{
+	REPEAT_OPS(if (bpf_map_lookup_elem(&part_bindings, &part_key))
+			   part_sink++);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int part_hash16(struct xdp_md *ctx __attribute__((unused)))
+{
+	REPEAT_OPS(if (bpf_map_lookup_elem(&part_nexthops, &part_peer))
+			   part_sink++);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int part_percpu_stat(struct xdp_md *ctx __attribute__((unused)))
+{
+	REPEAT_OPS({
+		__u32 r = i_;
+		struct xp_stat *st = bpf_map_lookup_elem(&part_stats, &r);
+
+		if (st) {
+			st->packets++;
+			st->bytes += 100;
+		}
+	});
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int part_atomic_add(struct xdp_md *ctx __attribute__((unused)))
+{
+	struct xp_binding *b = bpf_map_lookup_elem(&part_bindings, &part_key);
+
+	if (!b)
+		return XDP_ABORTED;
+	REPEAT_OPS(__sync_fetch_and_add(&b->down_packets, 1));
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int part_ktime(struct xdp_md *ctx __attribute__((unused)))
+{
+	REPEAT_OPS(part_sink += bpf_ktime_get_ns());
+	return XDP_PASS;
+}
+
+/* What a "last seen" stamp needs: jiffies resolution is plenty. */
+SEC("xdp")
+int part_ktime_coarse(struct xdp_md *ctx __attribute__((unused)))
+{
+	REPEAT_OPS(part_sink += bpf_ktime_get_coarse_ns());
+	return XDP_PASS;
+}
+
+/* One adjust_head(-40) and one (+40) per operation: the frame ends as it
+ * started, so no harness is needed. */
+SEC("xdp")
+int part_adjust_head(struct xdp_md *ctx)
+{
+	REPEAT_OPS({
+		if (bpf_xdp_adjust_head(ctx, -40) ||
+		    bpf_xdp_adjust_head(ctx, 40))
+			return XDP_ABORTED;
+	});
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int part_redirect_map(struct xdp_md *ctx __attribute__((unused)))
+{
+	long rc = 0;
+
+	REPEAT_OPS(rc = bpf_redirect_map(&part_ports, part_port, 0));
+	return rc == XDP_REDIRECT ? XDP_PASS : XDP_ABORTED;
+}
+
+/* The FIB lookup of a plain forwarder: CN address, via a gateway. */
+SEC("xdp")
+int part_fib(struct xdp_md *ctx)
+{
+	struct bpf_fib_lookup p = {};
+
+	REPEAT_OPS({
+		__builtin_memset(&p, 0, sizeof(p));
+		p.family = 10;	/* AF_INET6 */
+		p.l4_protocol = 17;
+		p.tot_len = 100;
+		p.ifindex = ctx->ingress_ifindex;
+		__builtin_memcpy(p.ipv6_dst, &part_fib_dst, 16);
+		part_sink += bpf_fib_lookup(ctx, &p, sizeof(p), 0);
+	});
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
