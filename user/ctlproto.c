@@ -584,9 +584,15 @@ void ctl_reply_mag_row(struct ctl_reply *r, const struct ctl_mag_row *row)
 	if (r->cmd != CTL_CMD_SHOW || r->role != CTL_ROLE_MAG)
 		return;
 	r->rows++;
-	if (row->ifindex <= 0 ||
-	    !if_indextoname((unsigned int)row->ifindex, ifn))
-		snprintf(ifn, sizeof(ifn), "%d", row->ifindex);
+	/* rows come grouped by interface: name each one once */
+	if (row->ifindex != r->if_cached || !r->if_name[0]) {
+		if (row->ifindex <= 0 ||
+		    !if_indextoname((unsigned int)row->ifindex, r->if_name))
+			snprintf(r->if_name, sizeof(r->if_name), "%d",
+				 row->ifindex);
+		r->if_cached = row->ifindex;
+	}
+	memcpy(ifn, r->if_name, sizeof(ifn));
 	if (r->json) {
 		jw_obj_begin(&r->jw, NULL);
 		jw_mac(&r->jw, "mac", row->mac);

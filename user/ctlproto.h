@@ -154,6 +154,8 @@ struct ctl_reply {
 	enum ctl_role role;
 	char group[32]; /* stats: the open counter group */
 	size_t rows;
+	int if_cached; /* show: last ifindex named, 0 none */
+	char if_name[IF_NAMESIZE];
 };
 
 void ctl_reply_start(struct ctl_reply *r, const struct ctl_req *req,

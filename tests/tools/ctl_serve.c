@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * ctl_serve: user/ctl.c behind a fake daemon, for the xpmipctl live test.
- * It serves fixed rows (two MAG nodes or one LMA binding) and counters, and
- * logs attach/detach requests; SIGTERM or SIGINT ends it.
+ * It serves fixed rows (two MAG nodes or one LMA binding, plus -n N more
+ * of each) and counters, and logs attach/detach requests; SIGTERM or
+ * SIGINT ends it.
  *
- *   ctl_serve -s SOCKET [-r lma|mag] [-m MODE]
+ *   ctl_serve -s SOCKET [-r lma|mag] [-m MODE] [-n N]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +18,8 @@
 
 #include "ctl.h"
 #include "log.h"
+
+static long extra_rows;
 
 static int show(void *arg, struct ctl_reply *r)
 {
@@ -55,6 +58,20 @@ static int show(void *arg, struct ctl_reply *r)
 	l.hnp = m.hnp;
 	inet_pton(AF_INET6, "2001:db8::2", &l.mag);
 	ctl_reply_lma_row(r, &l);
+	/* bulk rows for the size and speed measurement */
+	for (long i = 0; i < extra_rows; i++) {
+		m.mac[3] = (uint8_t)(i >> 16);
+		m.mac[4] = (uint8_t)(i >> 8);
+		m.mac[5] = (uint8_t)i;
+		m.hnp.s6_addr[4] = (uint8_t)(i >> 8);
+		m.hnp.s6_addr[5] = (uint8_t)i;
+		m.plen = 64;
+		m.mn_id = "bulk@xpmip.example";
+		m.state = "bound";
+		ctl_reply_mag_row(r, &m);
+		l.hnp = m.hnp;
+		ctl_reply_lma_row(r, &l);
+	}
 	return 0;
 }
 
@@ -112,7 +129,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	log_init("ctl_serve", LOG_LVL_INFO, false);
-	while ((opt = getopt(argc, argv, "s:r:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:r:m:n:")) != -1) {
 		switch (opt) {
 		case 's':
 			cc.path = optarg;
@@ -124,10 +141,13 @@ int main(int argc, char **argv)
 		case 'm':
 			cc.mode = (mode_t)strtoul(optarg, NULL, 8);
 			break;
+		case 'n':
+			extra_rows = strtol(optarg, NULL, 10);
+			break;
 		default:
 			fprintf(stderr,
 				"usage: ctl_serve -s SOCKET [-r lma|mag] "
-				"[-m MODE]\n");
+				"[-m MODE] [-n N]\n");
 			return 2;
 		}
 	}
