@@ -67,6 +67,8 @@ struct ra_ctx {
 	size_t n_nodes, cap_nodes;
 	struct ra_recent recent[RA_RECENT_SLOTS];
 	struct ra_counters cnt;
+	uint64_t tokens_milli; /* on_rs() budget, in 1/1000 calls */
+	uint64_t tokens_at_ms;
 };
 
 static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 1};
@@ -77,6 +79,7 @@ void ra_config_defaults(struct ra_config *cfg)
 	cfg->max_interval_ms = RA_MAX_INTERVAL_DEF_MS;
 	cfg->cur_hop_limit = 64;
 	cfg->rs_min_gap_ms = 1000;
+	cfg->rs_unknown_per_s = 100;
 	cfg->withdraw_count = 3;
 	cfg->withdraw_interval_ms = 1000;
 }
@@ -371,6 +374,11 @@ int ra_open(struct ra_ctx **out, const struct ra_config *cfg,
 	ctx->clk = clk;
 	ctx->fd = -1;
 	ctx->rnd = cfg->seed ? cfg->seed : (uint32_t)xp_now_ms(clk) | 1;
+	/* start with a full bucket */
+	ctx->tokens_milli =
+	    (uint64_t)(cfg->rs_unknown_per_s ? cfg->rs_unknown_per_s : 100) *
+	    1000;
+	ctx->tokens_at_ms = xp_now_ms(clk);
 
 	if (!ctx->ops.xmit) {
 		/* protocol 0: receive nothing until the filter is in place */
@@ -536,6 +544,26 @@ int ra_fd(const struct ra_ctx *ctx)
 	return ctx->fd;
 }
 
+/* Token bucket over on_rs() calls: rs_unknown_per_s, as much burst */
+static bool unknown_budget(struct ra_ctx *ctx, uint64_t now)
+{
+	uint64_t rate =
+	    ctx->cfg.rs_unknown_per_s ? ctx->cfg.rs_unknown_per_s : 100;
+	uint64_t cap = rate * 1000;
+
+	if (now > ctx->tokens_at_ms) {
+		/* rate per second is rate per ms in 1/1000 units */
+		ctx->tokens_milli += (now - ctx->tokens_at_ms) * rate;
+		if (ctx->tokens_milli > cap)
+			ctx->tokens_milli = cap;
+		ctx->tokens_at_ms = now;
+	}
+	if (ctx->tokens_milli < 1000)
+		return false;
+	ctx->tokens_milli -= 1000;
+	return true;
+}
+
 int ra_input_packet(struct ra_ctx *ctx, int ifindex, const uint8_t mac[6],
 		    const uint8_t *pkt, size_t len)
 {
@@ -578,6 +606,10 @@ int ra_input_packet(struct ra_ctx *ctx, int ifindex, const uint8_t mac[6],
 	if (rec->ifindex == ifindex && memcmp(rec->mac, mac, 6) == 0 &&
 	    now < rec->at_ms + ctx->cfg.rs_min_gap_ms) {
 		ctx->cnt.rs_rate_limited++;
+		return 0;
+	}
+	if (!unknown_budget(ctx, now)) {
+		ctx->cnt.rs_unknown_dropped++;
 		return 0;
 	}
 	rec->ifindex = ifindex;

@@ -76,6 +76,12 @@ struct ra_config {
 	uint32_t withdraw_count;     /* zero-lifetime RAs on withdrawal */
 	uint32_t withdraw_interval_ms;
 	uint32_t seed; /* interval jitter; 0: from the clock */
+	/*
+	 * on_rs() calls per second over all unknown nodes (a token bucket
+	 * with as much burst), so an RS flood from forged MACs cannot turn
+	 * into a PBU flood; 0 in ra_config_defaults() gives 100.
+	 */
+	uint32_t rs_unknown_per_s;
 };
 
 /* Defaults: Max 600 s, Min 200 s, router lifetime 1800 s, prefixes follow
@@ -98,14 +104,15 @@ struct ra_ops {
 };
 
 struct ra_counters {
-	uint64_t rs_rx;		  /* valid RS received */
-	uint64_t rs_bad;	  /* malformed or refused RS */
-	uint64_t rs_foreign;	  /* RS on an interface not ours */
-	uint64_t rs_rate_limited; /* RS answered later or not at all */
-	uint64_t rs_unknown;	  /* on_rs() calls */
-	uint64_t ra_tx;		  /* RAs sent */
-	uint64_t ra_withdraw_tx;  /* of which zero-lifetime */
-	uint64_t ra_tx_err;	  /* send failures */
+	uint64_t rs_rx;		     /* valid RS received */
+	uint64_t rs_bad;	     /* malformed or refused RS */
+	uint64_t rs_foreign;	     /* RS on an interface not ours */
+	uint64_t rs_rate_limited;    /* RS answered later or not at all */
+	uint64_t rs_unknown;	     /* on_rs() calls */
+	uint64_t rs_unknown_dropped; /* over rs_unknown_per_s */
+	uint64_t ra_tx;		     /* RAs sent */
+	uint64_t ra_withdraw_tx;     /* of which zero-lifetime */
+	uint64_t ra_tx_err;	     /* send failures */
 };
 
 struct ra_ctx;

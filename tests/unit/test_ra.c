@@ -494,6 +494,35 @@ static void test_ctx_unknown_rs(void **state)
 			 -ENODEV);
 }
 
+static void test_ctx_unknown_flood(void **state)
+{
+	struct env *e = *state;
+	struct ra_counters c;
+	uint8_t mac[6] = {0x02, 0x10, 0, 0, 0, 0};
+
+	/* 300 forged MACs at once: the bucket (100/s, burst 100) holds */
+	for (int i = 0; i < 300; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		assert_int_equal(ra_input_packet(e->ra, 7, mac, rs_unspec,
+						 sizeof(rs_unspec)),
+				 0);
+	}
+	assert_int_equal(e->f.on_rs, 100);
+	/* 50 ms later, 5 more */
+	e->f.now += 50;
+	for (int i = 300; i < 400; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		ra_input_packet(e->ra, 7, mac, rs_unspec, sizeof(rs_unspec));
+	}
+	assert_int_equal(e->f.on_rs, 105);
+	ra_get_counters(e->ra, &c);
+	assert_int_equal(c.rs_unknown, 105);
+	assert_int_equal(c.rs_unknown_dropped, 295);
+	assert_int_equal(e->f.sent, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +537,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_ctx_withdraw, env_setup,
 					    env_teardown),
 	    cmocka_unit_test_setup_teardown(test_ctx_unknown_rs, env_setup,
+					    env_teardown),
+	    cmocka_unit_test_setup_teardown(test_ctx_unknown_flood, env_setup,
 					    env_teardown),
 	};
 
