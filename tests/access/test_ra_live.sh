@@ -164,6 +164,37 @@ check "n2 has no address from the prefix" \
 check "n2 has no default route" \
 	bash -c "[ -z \"\$(ip -n $N2 -6 route show default)\" ]"
 
+# hostile: 1500 RS from forged MACs and 300 malformed RS from n2
+flood() {
+	ip netns exec $N2 /usr/bin/python3 - <<'PY' 2>&1 | grep -v Warning
+import random
+from scapy.all import Ether, IPv6, ICMPv6ND_RS, ICMPv6NDOptSrcLLAddr, Raw, sendp
+def mac():
+    return "02:%02x:%02x:%02x:%02x:%02x" % tuple(random.randrange(256) for _ in range(5))
+rs = IPv6(src="fe80::99", dst="ff02::2", hlim=255) / ICMPv6ND_RS()
+frames = [Ether(src=mac(), dst="33:33:00:00:00:02") / rs for _ in range(1500)]
+bad = []
+for i in range(100):
+    m = mac()
+    e = Ether(src=m, dst="33:33:00:00:00:02")
+    bad.append(e / IPv6(src="fe80::98", dst="ff02::2", hlim=64) / ICMPv6ND_RS())
+    raw = bytearray(bytes(e / rs / ICMPv6NDOptSrcLLAddr(lladdr=m)))
+    raw[-7] = 0                                  # SLLAO length 0
+    bad.append(Ether(bytes(raw)))
+    raw = bytearray(bytes(e / rs))
+    raw[14 + 42] ^= 0xff                         # checksum
+    bad.append(Ether(bytes(raw)))
+sendp(frames + bad, iface="xpa-n2", verbose=0)
+PY
+}
+FLOOD_T0=$(date +%s%N)
+flood
+FLOOD_MS=$((($(date +%s%N) - FLOOD_T0) / 1000000))
+check "flood: ra_send alive" kill -0 $RA_PID
+RD=$(ip netns exec $N1 timeout 10 rdisc6 -1 -w 3000 xpa-n1 2>&1)
+check "flood: n1 still gets its RA" \
+	grep -q "Prefix *: $PREFIX::/64" <<< "$RD"
+
 # withdrawal (RFC 5213 §6.12): zero router and prefix lifetimes
 kill -USR1 $RA_PID
 no_default() { [ -z "$(ip -n $N1 -6 route show default)" ]; }
@@ -187,4 +218,13 @@ RA_PID=
 sed 's/^/# /' "$LOG"
 check "three zero-lifetime RAs were sent" grep -q "ra_withdraw_tx=3 " "$LOG"
 check "no send errors" grep -q "ra_tx_err=0" "$LOG"
+counter() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$LOG" | tail -1; }
+echo "# rs_bad=$(counter rs_bad) rs_unknown=$(counter rs_unknown)" \
+	"rs_unknown_dropped=$(counter rs_unknown_dropped)"
+check "flood: all 300 malformed RS counted as bad" \
+	bash -c "[ $(counter rs_bad) -ge 300 ]"
+# a burst of 100, then 100/s while the flood lasted (plus slack)
+CAP=$((100 + FLOOD_MS / 10 + 20))
+check "flood: attach triggers capped by the token bucket (<= $CAP in ${FLOOD_MS} ms)" \
+	bash -c "[ $(counter rs_unknown) -le $CAP ] && [ $(counter rs_unknown_dropped) -gt 0 ]"
 tap_done

@@ -237,13 +237,16 @@ int main(int argc, char **argv)
 	}
 
 	ra_get_counters(t.ra, &c);
-	printf(
-	    "ra_send: rs_rx=%llu rs_bad=%llu rs_unknown=%llu rs_rate_limited=%llu ra_tx=%llu ra_withdraw_tx=%llu ra_tx_err=%llu\n",
-	    (unsigned long long)c.rs_rx, (unsigned long long)c.rs_bad,
-	    (unsigned long long)c.rs_unknown,
-	    (unsigned long long)c.rs_rate_limited, (unsigned long long)c.ra_tx,
-	    (unsigned long long)c.ra_withdraw_tx,
-	    (unsigned long long)c.ra_tx_err);
+	printf("ra_send: rs_rx=%llu rs_bad=%llu rs_unknown=%llu "
+	       "rs_unknown_dropped=%llu rs_rate_limited=%llu ra_tx=%llu "
+	       "ra_withdraw_tx=%llu ra_tx_err=%llu\n",
+	       (unsigned long long)c.rs_rx, (unsigned long long)c.rs_bad,
+	       (unsigned long long)c.rs_unknown,
+	       (unsigned long long)c.rs_unknown_dropped,
+	       (unsigned long long)c.rs_rate_limited,
+	       (unsigned long long)c.ra_tx,
+	       (unsigned long long)c.ra_withdraw_tx,
+	       (unsigned long long)c.ra_tx_err);
 	ra_close(t.ra);
 	close(sfd);
 	return 0;
