@@ -19,6 +19,10 @@
  * time; the table gives medians over the rounds and their ratios.
  *
  *   bench_path GEN_NS GW_NS SINK_NS [--rounds N] [--seconds S]
+ *              [--instance NAME]
+ *
+ * The data plane's maps are pinned under XP_PIN_ROOT/NAME (default
+ * xpbw-PID) for the run and removed at the end.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -272,7 +276,9 @@ static int setup(struct path *p, const char *gen, const char *gw,
 	if (bpf_map_update_elem(bpf_map__fd(p->fwd->maps.fwd_ports), &k, &k, 0))
 		return -errno;
 
-	snprintf(p->instance, sizeof(p->instance), "xpbw-%d", (int)getpid());
+	if (!p->instance[0])
+		snprintf(p->instance, sizeof(p->instance), "xpbw-%d",
+			 (int)getpid());
 	o.instance = p->instance;
 	inet_pton(AF_INET6, LMA_ADDR, &o.local_addr);
 	err = dp_open(&p->dp, &o);
@@ -310,12 +316,15 @@ int main(int argc, char **argv)
 
 	if (argc < 4)
 		fatal("usage: bench_path GEN_NS GW_NS SINK_NS [--rounds N] "
-		      "[--seconds S]");
+		      "[--seconds S] [--instance NAME]");
 	for (i = 4; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--rounds"))
 			p.rounds = strtoul(argv[i + 1], NULL, 0);
 		else if (!strcmp(argv[i], "--seconds"))
 			p.seconds = strtod(argv[i + 1], NULL);
+		else if (!strcmp(argv[i], "--instance"))
+			snprintf(p.instance, sizeof(p.instance), "%s",
+				 argv[i + 1]);
 	}
 	if (p.rounds < 1 || p.rounds > MAX_ROUNDS || p.seconds <= 0 ||
 	    p.seconds > 10)

@@ -14,8 +14,10 @@
  * that the verdict and length are the ones of the path it claims to time.
  *
  * Runs in a network namespace prepared by scripts/bench.sh: interfaces
- * x0 (LMA core), y0 (MAG core) and a0 (MAG access), routes and permanent
- * neighbours for the peers, forwarding on.  Cases are measured round-robin,
+ * x0 (LMA core), y0 (MAG core), a0 (MAG access) and z0 (core of a second
+ * LMA instance whose binding cache is full, so one binding and a million
+ * are measured side by side), routes and permanent neighbours for the
+ * peers, forwarding on.  Cases are measured round-robin,
  * --runs rounds of --repeat packets each, and reported as medians.
  *
  *   bpf_bench [--repeat N] [--runs N] [--bindings N]
@@ -80,10 +82,11 @@ struct bench {
 	struct bench_parts *parts;
 	struct dp *lma;
 	struct dp *mag;
+	struct dp *big;			/* LMA with a full binding cache */
 	unsigned int repeat;
 	unsigned int runs;
 	unsigned int bindings;
-	int x0, y0, a0;
+	int x0, y0, a0, z0;
 	bool nh_set;			/* nexthops entries present now */
 };
 
@@ -321,21 +324,21 @@ static int measure_all(struct bench *b, struct bench_case *cases, int n)
 	return 0;
 }
 
-static int lma_binding(struct bench *b, __u32 n)
+static int lma_binding(struct dp *dp, __u32 n)
 {
 	struct xp_binding v = { .flags = XP_BIND_F_ACTIVE };
 	struct xp_hnp_key k;
 
 	hnp_key(&k, n);
 	v.peer = addr(MAG_ADDR);
-	return dp_binding_update(b->lma, &k, &v);
+	return dp_binding_update(dp, &k, &v);
 }
 
 /*
- * Fills the LMA's bindings up to @total entries (prefixes 1..total-1 next
- * to the one the frames use), in batches as the daemon would at restart.
+ * Fills @dp's bindings up to @total entries (prefixes 1..total-1 next to
+ * the one the frames use), in batches as the daemon would at restart.
  */
-static int fill_bindings(struct bench *b, __u32 total)
+static int fill_bindings(struct dp *dp, __u32 total)
 {
 	const __u32 chunk = 65536;
 	struct xp_binding *vals;
@@ -343,7 +346,7 @@ static int fill_bindings(struct bench *b, __u32 total)
 	__u32 i, n, done = 1;
 	int fd, err = 0;
 
-	fd = dp_map_fd(b->lma, "bindings");
+	fd = dp_map_fd(dp, "bindings");
 	if (fd < 0)
 		return fd;
 	keys = calloc(chunk, sizeof(*keys));
@@ -439,6 +442,32 @@ static int parts_fill(struct bench *b)
 	return 0;
 }
 
+/*
+ * The second LMA instance: the same binding as the first plus
+ * bindings - 1 others, its next hop toward the MAG in its nexthops map.
+ */
+static int big_setup(struct bench *b, const struct dp_opts *lo)
+{
+	struct dp_opts o = *lo;
+	struct xp_nexthop nh = { .ifindex = b->z0, .mtu = 1500 };
+	struct in6_addr peer = addr(MAG_ADDR);
+	int err;
+
+	o.instance = "xpbn-big";
+	err = dp_open(&b->big, &o);
+	if (!err)
+		err = dp_attach(b->big, b->z0, XP_IF_CORE);
+	if (!err)
+		err = lma_binding(b->big, 0);
+	if (!err)
+		err = fill_bindings(b->big, b->bindings);
+	if (err)
+		return err;
+	memcpy(nh.dmac, mac_nb, 6);
+	memcpy(nh.smac, mac_gw, 6);
+	return dp_nexthop_update(b->big, &peer, &nh);
+}
+
 static int setup(struct bench *b)
 {
 	struct dp_opts lo = { .role = XP_ROLE_LMA, .instance = "xpbn-lma" };
@@ -452,8 +481,9 @@ static int setup(struct bench *b)
 	b->x0 = if_nametoindex("x0");
 	b->y0 = if_nametoindex("y0");
 	b->a0 = if_nametoindex("a0");
-	if (!b->x0 || !b->y0 || !b->a0) {
-		log_err("bpf_bench: interfaces x0, y0, a0 missing "
+	b->z0 = if_nametoindex("z0");
+	if (!b->x0 || !b->y0 || !b->a0 || !b->z0) {
+		log_err("bpf_bench: interfaces x0, y0, a0, z0 missing "
 			"(run from scripts/bench.sh)");
 		return -ENODEV;
 	}
@@ -478,6 +508,9 @@ static int setup(struct bench *b)
 		err = dp_attach(b->lma, b->x0, XP_IF_CORE);
 	if (err)
 		return err;
+	err = big_setup(b, &lo);
+	if (err)
+		return err;
 	mo.local_addr = addr(MAG2_ADDR);
 	err = dp_open(&b->mag, &mo);
 	if (!err)
@@ -488,7 +521,7 @@ static int setup(struct bench *b)
 		return err;
 
 	/* LMA: the prefix of MN_ADDR is bound to MAG_ADDR */
-	err = lma_binding(b, 0);
+	err = lma_binding(b->lma, 0);
 	if (err)
 		return err;
 	/* MAG: the node mac_mn on a0 owns the same prefix; LMA via y0 */
@@ -507,7 +540,8 @@ static int setup(struct bench *b)
 
 enum {
 	C_PASS, C_TX, C_HARNESS, C_FWD, C_LMA_ENC_FIB, C_LMA_ENC_NH,
-	C_LMA_DEC, C_MAG_ENC_FIB, C_MAG_ENC_NH, C_MAG_DEC, C_N
+	C_LMA_DEC, C_MAG_ENC_FIB, C_MAG_ENC_NH, C_MAG_DEC,
+	C_BIG_SAME, C_HARNESS_SPREAD, C_BIG_SPREAD, C_N
 };
 
 static int prog(struct dp *dp, const char *name)
@@ -523,10 +557,11 @@ int main(int argc, char **argv)
 {
 	struct bench b = { .repeat = 1000000, .runs = 7,
 			   .bindings = XP_MAX_BINDINGS };
-	static struct bench_case c[C_N], s[4], pc[16];
+	static struct bench_case c[C_N], pc[16];
 	struct bench_case *h = &c[C_HARNESS], *p = &c[C_PASS];
 	struct bench_case *fwd = &c[C_FWD], *tx = &c[C_TX];
 	bool all_ok = true;
+	double one, spread;
 	cpu_set_t cpus;
 	int i, err;
 
@@ -603,6 +638,21 @@ int main(int argc, char **argv)
 					MAG2_ADDR, CN_ADDR, MN_ADDR);
 	c[C_MAG_DEC].ifindex = b.y0;
 
+	/* scale: the full cache beside the one-binding case above */
+	c[C_BIG_SAME] = c[C_LMA_ENC_NH];
+	c[C_BIG_SAME].name = "LMA encap, full cache, same prefix";
+	c[C_BIG_SAME].prog_fd = prog(b.big, "xdp_lma");
+	c[C_BIG_SAME].ifindex = b.z0;
+	c[C_BIG_SPREAD] = c[C_BIG_SAME];
+	c[C_BIG_SPREAD].name = "LMA encap, full cache, prefix spread";
+	c[C_BIG_SPREAD].vary_mod = b.bindings;
+	c[C_HARNESS_SPREAD] = *h;
+	c[C_HARNESS_SPREAD].name = "harness only, prefix spread";
+	c[C_HARNESS_SPREAD].vary_mod = b.bindings;
+	c[C_HARNESS_SPREAD].nh = true;
+	b.h->bss->vary_off = ETH_HLEN + 24 + 4;
+	b.h->bss->vary_base = HNP_BASE;
+
 	/* "fib" cases run with the nexthops map empty, the others with it */
 	err = measure_all(&b, c, C_N);
 	if (err) {
@@ -647,31 +697,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	/* Scale: one binding against a full binding cache. */
-	s[0] = c[C_LMA_ENC_NH];
-	s[0].name = "LMA encap, 1 binding";
-	s[0].nrun = 0;
-	s[1] = s[0];
-	s[1].name = "LMA encap, full cache, same prefix";
-	s[2] = s[0];
-	s[2].name = "LMA encap, full cache, prefix spread";
-	s[2].vary_mod = b.bindings;
-	s[3] = *h;
-	s[3].name = "harness only, prefix spread";
-	s[3].nrun = 0;
-	s[3].vary_mod = b.bindings;
-	b.h->bss->vary_off = ETH_HLEN + 24 + 4;
-	b.h->bss->vary_base = HNP_BASE;
-	err = measure_all(&b, &s[0], 1);
-	if (!err)
-		err = fill_bindings(&b, b.bindings);
-	if (!err)
-		err = measure_all(&b, &s[1], 3);
-	if (err) {
-		log_err("bpf_bench: scale: %s", strerror(-err));
-		return 1;
-	}
-
+	one = cost(&c[C_LMA_ENC_NH], h, p);
+	spread = cost(&c[C_BIG_SPREAD], &c[C_HARNESS_SPREAD], p);
 	printf("Per-packet cost via BPF_PROG_TEST_RUN, %u runs of %u rounds, "
 	       "median ns; cost = harness run − harness only + XDP_PASS "
 	       "floor.\n\n", b.runs, b.repeat);
@@ -681,12 +708,11 @@ int main(int argc, char **argv)
 	row(tx, cost(tx, h, p), 0, NULL);
 	row(h, -1, 0, NULL);
 	row(fwd, cost(fwd, h, p), cost(tx, h, p), "XDP_TX");
-	for (i = C_LMA_ENC_FIB; i < C_N; i++)
+	for (i = C_LMA_ENC_FIB; i <= C_MAG_DEC; i++)
 		row(&c[i], cost(&c[i], h, p), cost(fwd, h, p), "fwd");
-	row(&s[0], cost(&s[0], h, p), 0, NULL);
-	row(&s[1], cost(&s[1], h, p), cost(&s[0], h, p), "1 binding");
-	row(&s[3], -1, 0, NULL);
-	row(&s[2], cost(&s[2], &s[3], p), cost(&s[0], h, p), "1 binding");
+	row(&c[C_BIG_SAME], cost(&c[C_BIG_SAME], h, p), one, "1 binding");
+	row(&c[C_HARNESS_SPREAD], -1, 0, NULL);
+	row(&c[C_BIG_SPREAD], spread, one, "1 binding");
 	printf("\nBuilding blocks: each program repeats one operation 8 "
 	       "times; ns per operation = (median − XDP_PASS floor) / 8.\n\n"
 	       "| operation | ns per run (median) | ns per operation |\n"
@@ -696,7 +722,7 @@ int main(int argc, char **argv)
 		       (pc[i].median - pc[0].median) / 8);
 
 	printf("\n| target | measured | target | |\n|---|---|---|---|\n");
-	for (i = C_LMA_ENC_FIB; i < C_N; i++) {
+	for (i = C_LMA_ENC_FIB; i <= C_MAG_DEC; i++) {
 		char what[96];
 
 		snprintf(what, sizeof(what), "(a) %s vs bare forwarder",
@@ -708,17 +734,16 @@ int main(int argc, char **argv)
 	target("(b) MAG encap, nexthops map vs XDP_TX",
 			 cost(&c[C_MAG_ENC_NH], h, p) / cost(tx, h, p), 3.0);
 	target("(c) full cache vs 1 binding (same prefix)",
-			 cost(&s[1], h, p) / cost(&s[0], h, p), 1.2);
+			 cost(&c[C_BIG_SAME], h, p) / one, 1.2);
 	printf("| (c') full cache, prefix spread vs 1 binding (not a "
 	       "target) | %.2f× | | |\n",
-	       cost(&s[2], &s[3], p) / cost(&s[0], h, p));
-	printf("\nBinding cache for the scale rows: %u entries.\n",
+	       spread / one);
+	printf("\nFull cache: %u bindings, filled by batch updates; the "
+	       "1-binding reference is \"LMA encap, nexthops map\".\n",
 	       b.bindings);
 
-	for (i = 0; i < C_N + 4 + npd + 1; i++) {
-		struct bench_case *x = i < C_N	       ? &c[i]
-				       : i < C_N + 4 ? &s[i - C_N]
-						     : &pc[i - C_N - 4];
+	for (i = 0; i < C_N + npd + 1; i++) {
+		struct bench_case *x = i < C_N ? &c[i] : &pc[i - C_N];
 
 		if (!x->same)
 			log_err("bpf_bench: %s: output after %u rounds "
@@ -734,5 +759,6 @@ int main(int argc, char **argv)
 	bench_parts__destroy(b.parts);
 	dp_close(b.lma, false);
 	dp_close(b.mag, false);
+	dp_close(b.big, false);
 	return all_ok ? 0 : 2;
 }
