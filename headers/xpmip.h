@@ -66,7 +66,7 @@ struct xp_binding {
 	__u16 flags;		  /* XP_BIND_F_* */
 	__u16 pad;
 	__u32 reserved;
-	__u64 last_seen_ns; /* bpf_ktime_get_ns() of last uplink */
+	__u64 last_seen_ns; /* CLOCK_MONOTONIC (tick resolution), last uplink */
 	__u64 up_packets;
 	__u64 up_bytes;
 	__u64 down_packets;
@@ -170,8 +170,10 @@ struct xp_stat {
 /*
  * Outer flow label from the inner flow (RFC 6438 §3): a hash of the inner
  * source, destination, next header, flow label and (for TCP and UDP directly
- * after the IPv6 header) ports.  Words are hashed as they lie in memory, so
- * BPF and userspace (same host) agree.  Never 0: 0 means "no label".
+ * after the IPv6 header) ports.  Each address is folded to one word first:
+ * three multiply rounds instead of nine on the hot path.  Words are hashed
+ * as they lie in memory, so BPF and userspace (same host) agree.  Never 0:
+ * 0 means "no label".
  * flow_ports = inner flow label (host order) ^ the raw 32-bit port word.
  */
 static inline __attribute__((always_inline)) __u32 xp_flow_mix(__u32 h, __u32 w)
@@ -187,14 +189,8 @@ xp_flow_label(const __u32 *saddr, const __u32 *daddr, __u32 flow_ports,
 {
 	__u32 h = 0x811c9dc5 ^ proto;
 
-	h = xp_flow_mix(h, saddr[0]);
-	h = xp_flow_mix(h, saddr[1]);
-	h = xp_flow_mix(h, saddr[2]);
-	h = xp_flow_mix(h, saddr[3]);
-	h = xp_flow_mix(h, daddr[0]);
-	h = xp_flow_mix(h, daddr[1]);
-	h = xp_flow_mix(h, daddr[2]);
-	h = xp_flow_mix(h, daddr[3]);
+	h = xp_flow_mix(h, saddr[0] ^ saddr[1] ^ saddr[2] ^ saddr[3]);
+	h = xp_flow_mix(h, daddr[0] ^ daddr[1] ^ daddr[2] ^ daddr[3]);
 	h = xp_flow_mix(h, flow_ports);
 	h = (h ^ (h >> 20)) & 0xfffff;
 	return h ? h : 1;

@@ -587,19 +587,18 @@ int dp_binding_update(struct dp *dp, const struct xp_hnp_key *key,
 	struct xp_binding nb = *b, old;
 
 	/*
-	 * Keep what the data plane counted.  XXX: packets counted between
-	 * this lookup and the update are lost; the window is one syscall.
+	 * Keep what the data plane counted, and a last_seen_ns that only
+	 * moves forward; a new entry takes the caller's values as they are.
+	 * XXX: packets counted between this lookup and the update are lost;
+	 * the window is one syscall.
 	 */
 	if (bpf_map_lookup_elem(dp->bindings_fd, key, &old) == 0) {
-		nb.last_seen_ns = old.last_seen_ns;
+		if (old.last_seen_ns > nb.last_seen_ns)
+			nb.last_seen_ns = old.last_seen_ns;
 		nb.up_packets = old.up_packets;
 		nb.up_bytes = old.up_bytes;
 		nb.down_packets = old.down_packets;
 		nb.down_bytes = old.down_bytes;
-	} else {
-		nb.last_seen_ns = 0;
-		nb.up_packets = nb.up_bytes = 0;
-		nb.down_packets = nb.down_bytes = 0;
 	}
 	return dp_errno(
 	    bpf_map_update_elem(dp->bindings_fd, key, &nb, BPF_ANY));
