@@ -80,6 +80,7 @@ static __always_inline int mag_downlink(void *ctx, const int hook,
 	struct xp_hnp_key key;
 	__u32 off = ext->off;
 	void *data, *end;
+	__u32 mtu_len;
 	__u8 hl;
 
 	if (ext->fragment)
@@ -110,6 +111,15 @@ static __always_inline int mag_downlink(void *ctx, const int hook,
 		return stat_drop(ctx, hook, XP_STAT_DROP_WRONG_PEER);
 	if (!(b->flags & XP_BIND_F_ACTIVE))
 		return stat_drop(ctx, hook, XP_STAT_DROP_INACTIVE);
+	/*
+	 * The access link must carry the inner packet; a redirect to a
+	 * smaller MTU would drop it uncounted.  The daemon's RAs advertise
+	 * the tunnel MTU, so this only catches misconfiguration.
+	 */
+	mtu_len = XP_IPV6_HLEN + bpf_ntohs(inner->payload_len);
+	if (bpf_check_mtu(ctx, b->access_ifindex, &mtu_len, 0, 0) ==
+	    BPF_MTU_CHK_RET_FRAG_NEEDED)
+		return stat_drop(ctx, hook, XP_STAT_DROP_TOO_BIG);
 	if (tunnel_ecn_decap(ip6_tclass(outer), inner))
 		return stat_drop(ctx, hook, XP_STAT_DROP_ECN);
 	binding_count(b, false, XP_IPV6_HLEN + bpf_ntohs(inner->payload_len));
@@ -126,10 +136,6 @@ static __always_inline int mag_downlink(void *ctx, const int hook,
 	if ((void *)(inner + 1) > end)
 		return stat_drop(ctx, hook, XP_STAT_DROP_TRUNCATED);
 	inner->hop_limit--;
-	/*
-	 * XXX: the access MTU is not checked; the daemon advertises the
-	 * tunnel MTU in its RAs, which is never above the access MTU.
-	 */
 	nh.ifindex = b->access_ifindex;
 	__builtin_memcpy(nh.dmac, b->mn_mac, XP_ETH_ALEN);
 	__builtin_memcpy(nh.smac, b->gw_mac, XP_ETH_ALEN);
