@@ -40,6 +40,8 @@ trap cleanup EXIT
 lma() { "$XPDP" -n "$LMA" -r lma -I "$LI" -a $LMAA -m 1024 "$@"; }
 mag() { "$XPDP" -n "$MAG" -r mag -I "$MI" -a $PCOA -m 1024 "$@"; }
 inns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+# knob NS NAME VALUE: an IPv6 sysctl of the namespace (no procps needed)
+knob() { ip netns exec "$1" sh -c "echo $3 > /proc/sys/net/ipv6/conf/$2"; }
 stat_of() { awk -v r="$1" '$1 == r { print $2 }'; }
 
 setup() {
@@ -47,8 +49,8 @@ setup() {
 	for ns in $CN $LMA $MAG $MN $MN2; do
 		ip netns add "$ns" || return 1
 		inns "$ns" ip link set lo up
-		inns "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0
-		inns "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0
+		knob "$ns" all/accept_dad 0
+		knob "$ns" default/accept_dad 0
 	done
 	ip link add cn0 netns $CN type veth peer name lma-cn netns $LMA &&
 	ip link add lma-core netns $LMA type veth peer name mag-core \
@@ -60,7 +62,7 @@ setup() {
 	inns $CN ip link set cn0 up
 	inns $CN ip -6 addr add $CNA/64 dev cn0 nodad
 	inns $CN ip -6 route add default via 2001:db8:cc::1
-	inns $LMA sysctl -qw net.ipv6.conf.all.forwarding=1
+	knob $LMA all/forwarding 1
 	inns $LMA ip link set lma-cn up
 	inns $LMA ip link set lma-core up
 	inns $LMA ip -6 addr add 2001:db8:cc::1/64 dev lma-cn nodad
@@ -71,7 +73,7 @@ setup() {
 		dev lma-core nud permanent
 	inns $LMA ip -6 route add 2001:db8:100::/48 via fe80::dead \
 		dev lma-core mtu 1460
-	inns $MAG sysctl -qw net.ipv6.conf.all.forwarding=1
+	knob $MAG all/forwarding 1
 	inns $MAG ip link set mag-core up
 	inns $MAG ip link set mag-acc up
 	inns $MAG ip link set mag-acc2 up
