@@ -377,15 +377,25 @@ out:
 	return err;
 }
 
-static double cost(const struct bench_case *c, const struct bench_case *h,
-		   const struct bench_case *pass)
+/* Cost from the medians, or (lo) from the fastest runs of each case. */
+static double cost_of(const struct bench_case *c, const struct bench_case *h,
+		      const struct bench_case *pass, bool lo)
 {
+	double v = lo ? c->ns[0] : c->median;
+
 	if (c->mode == DIRECT)
-		return c->median;
+		return v;
 	/* a spread run pays the harness's extra store: subtract it too */
 	if (c->vary_mod > 1 && h->vary_mod <= 1)
 		fatal("bpf_bench: %s needs a spread harness baseline", c->name);
-	return c->median - h->median + pass->median;
+	return v - (lo ? h->ns[0] : h->median) +
+	       (lo ? pass->ns[0] : pass->median);
+}
+
+static double cost(const struct bench_case *c, const struct bench_case *h,
+		   const struct bench_case *pass)
+{
+	return cost_of(c, h, pass, false);
 }
 
 static const char *verdict_name(__u32 r)
@@ -414,9 +424,20 @@ static void row(const struct bench_case *c, double cost, double ref,
 	       c->same && c->shape_ok ? "ok" : "MISMATCH");
 }
 
-static void target(const char *what, double got, double max)
+/*
+ * One target row: c (harness baseline ch) against ref (rh).  Judged on
+ * medians; the ratio of the fastest runs is printed beside it, as a
+ * shared machine's noise inflates medians more than minima.
+ */
+static void target(const char *what, const struct bench_case *c,
+		   const struct bench_case *ch, const struct bench_case *ref,
+		   const struct bench_case *rh, const struct bench_case *pass,
+		   double max)
 {
-	printf("| %s | %.2f× | ≤ %.2f× | %s |\n", what, got, max,
+	double got = cost_of(c, ch, pass, false) / cost_of(ref, rh, pass, false);
+	double lo = cost_of(c, ch, pass, true) / cost_of(ref, rh, pass, true);
+
+	printf("| %s | %.2f× | %.2f× | ≤ %.2f× | %s |\n", what, got, lo, max,
 	       got <= max ? "met" : "**missed**");
 }
 
@@ -721,23 +742,25 @@ int main(int argc, char **argv)
 		printf("| %s | %.1f | %.1f |\n", pc[i].name, pc[i].median,
 		       (pc[i].median - pc[0].median) / 8);
 
-	printf("\n| target | measured | target | |\n|---|---|---|---|\n");
+	printf("\n| target | medians | fastest runs | target | |\n"
+	       "|---|---|---|---|---|\n");
 	for (i = C_LMA_ENC_FIB; i <= C_MAG_DEC; i++) {
 		char what[96];
 
 		snprintf(what, sizeof(what), "(a) %s vs bare forwarder",
 			 c[i].name);
-		target(what, cost(&c[i], h, p) / cost(fwd, h, p), 1.15);
+		target(what, &c[i], h, fwd, h, p, 1.15);
 	}
-	target("(b) LMA encap, nexthops map vs XDP_TX",
-			 cost(&c[C_LMA_ENC_NH], h, p) / cost(tx, h, p), 3.0);
-	target("(b) MAG encap, nexthops map vs XDP_TX",
-			 cost(&c[C_MAG_ENC_NH], h, p) / cost(tx, h, p), 3.0);
-	target("(c) full cache vs 1 binding (same prefix)",
-			 cost(&c[C_BIG_SAME], h, p) / one, 1.2);
+	target("(b) LMA encap, nexthops map vs XDP_TX", &c[C_LMA_ENC_NH], h,
+	       tx, h, p, 3.0);
+	target("(b) MAG encap, nexthops map vs XDP_TX", &c[C_MAG_ENC_NH], h,
+	       tx, h, p, 3.0);
+	target("(c) full cache vs 1 binding (same prefix)", &c[C_BIG_SAME], h,
+	       &c[C_LMA_ENC_NH], h, p, 1.2);
 	printf("| (c') full cache, prefix spread vs 1 binding (not a "
-	       "target) | %.2f× | | |\n",
-	       spread / one);
+	       "target) | %.2f× | %.2f× | | |\n", spread / one,
+	       cost_of(&c[C_BIG_SPREAD], &c[C_HARNESS_SPREAD], p, true) /
+		       cost_of(&c[C_LMA_ENC_NH], h, p, true));
 	printf("\nFull cache: %u bindings, filled by batch updates; the "
 	       "1-binding reference is \"LMA encap, nexthops map\".\n",
 	       b.bindings);
