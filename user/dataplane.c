@@ -65,6 +65,9 @@ struct dp {
 	int nports;
 };
 
+/* Set while probing for something that is usually absent. */
+static bool dp_libbpf_quiet;
+
 /* libbpf's chatter goes one level below our own lines */
 static int dp_libbpf_print(enum libbpf_print_level level, const char *fmt,
 			   va_list ap)
@@ -72,6 +75,8 @@ static int dp_libbpf_print(enum libbpf_print_level level, const char *fmt,
 	char *buf;
 	size_t n;
 
+	if (dp_libbpf_quiet)
+		return 0;
 	if (level == LIBBPF_DEBUG && log_get_level() < LOG_LVL_DEBUG)
 		return 0;
 	if (vasprintf(&buf, fmt, ap) < 0)
@@ -454,6 +459,25 @@ static void dp_port_teardown(struct dp *dp, struct dp_port *port)
 	port->tc_ingress = port->tc_egress = port->hook_created = false;
 }
 
+/*
+ * A switch between XDP and the TC fallback (a restart with another mode)
+ * must not leave the other program of an earlier instance running too.
+ */
+static void dp_remove_other_mode(struct dp_port *port)
+{
+	struct bpf_xdp_query_opts q = {.sz = sizeof(struct bpf_xdp_query_opts)};
+
+	if (port->xdp_flags) {
+		dp_libbpf_quiet = true;
+		dp_tc_detach(port, BPF_TC_INGRESS);
+		dp_libbpf_quiet = false;
+	} else if (bpf_xdp_query(port->ifindex, 0, &q) == 0 && q.prog_id &&
+		   dp_prog_is_ours(q.prog_id)) {
+		bpf_xdp_detach(port->ifindex, dp_mode_flags(q.attach_mode),
+			       NULL);
+	}
+}
+
 int dp_attach(struct dp *dp, int ifindex, enum xp_if_kind kind)
 {
 	const char *xdp_name, *tc_in_name, *tc_eg_name;
@@ -506,6 +530,7 @@ int dp_attach(struct dp *dp, int ifindex, enum xp_if_kind kind)
 			goto err_log;
 		port->tc_ingress = true;
 	}
+	dp_remove_other_mode(port);
 	if (tc_eg_name) {
 		err = dp_tc_attach(port, BPF_TC_EGRESS,
 				   dp_prog_fd(dp, tc_eg_name));

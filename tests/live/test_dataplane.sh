@@ -228,8 +228,8 @@ if [ "${n:-0}" -ge 1 ]; then ok "further attach events rate-limited ($n)"
 else fail "further attach events rate-limited (${n:-none})"; fi
 
 # the TC ingress fallback, for interfaces where XDP cannot attach
-check "lma: detach lma-cn" lma detach lma-cn
-check "lma: attach lma-cn with the tc ingress fallback" \
+# (a restart in tc mode: our xdp program must go, not run alongside)
+check "lma: re-attach lma-cn with the tc ingress fallback" \
 	"$XPDP" -n $LMA -r lma -I $LI -a $LMAA -m 1024 -x tc attach lma-cn core
 if inns $LMA ip link show lma-cn | grep -q "prog/xdp"; then
 	fail "no xdp program on lma-cn in tc mode"
@@ -248,6 +248,12 @@ if [ "${after:-0}" -ge $((before + 2)) ]; then
 else
 	fail "tc ingress counted lma_encap ($before -> ${after:-none})"
 fi
+check "lma: back to xdp on lma-cn" lma attach lma-cn core
+check "tc_lma_ingress filter gone from lma-cn" \
+	bash -c "! ip netns exec $LMA tc filter show dev lma-cn ingress |
+		grep -q tc_lma_ingress"
+check "ping CN -> MN through xdp again" \
+	inns $CN ping -6 -q -c 2 -i 0.2 -W 2 $MNA
 
 # removing the binding stops the tunnel
 check "lma: unbind" lma unbind $HNP
