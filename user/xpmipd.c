@@ -1186,6 +1186,28 @@ static int setup(struct daemon *d)
 		return -ENOMEM;
 	d->state_min_gap_ms = c->state_interval_ms;
 
+	/*
+	 * The control socket first: a second daemon for the same instance
+	 * stops here, before it touches the programs and maps of the first.
+	 */
+	/* its folder, e.g. /run/xpmip */
+	snprintf(dir, sizeof(dir), "%s", c->control_socket);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+	}
+	cc.path = c->control_socket;
+	cc.role = c->role == CFG_ROLE_LMA ? CTL_ROLE_LMA : CTL_ROLE_MAG;
+	r = ctl_open(&d->ctl, d->base, &cc,
+		     c->role == CFG_ROLE_LMA ? &cops_lma : &cops_mag, d);
+	if (r < 0) {
+		log_err("control socket %s: %s", c->control_socket,
+			strerror(-r));
+		return r;
+	}
+
+
 	o.role = c->role == CFG_ROLE_LMA ? XP_ROLE_LMA : XP_ROLE_MAG;
 	o.instance = c->instance;
 	o.local_addr = *local;
@@ -1251,23 +1273,6 @@ static int setup(struct daemon *d)
 	if (r < 0)
 		log_err("link monitor: %s: no link-down detach",
 			strerror(-r));
-
-	/* the control socket's folder, e.g. /run/xpmip */
-	snprintf(dir, sizeof(dir), "%s", c->control_socket);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		mkdir(dir, 0755);
-	}
-	cc.path = c->control_socket;
-	cc.role = c->role == CFG_ROLE_LMA ? CTL_ROLE_LMA : CTL_ROLE_MAG;
-	r = ctl_open(&d->ctl, d->base, &cc,
-		     c->role == CFG_ROLE_LMA ? &cops_lma : &cops_mag, d);
-	if (r < 0) {
-		log_err("control socket %s: %s", c->control_socket,
-			strerror(-r));
-		return r;
-	}
 
 	d->ev_timer = evtimer_new(d->base, on_timer, d);
 	if (!d->ev_timer)
@@ -1449,6 +1454,9 @@ int main(int argc, char **argv)
 	if (r == 0) {
 		log_info("running");
 		event_base_dispatch(d.base);
+	} else {
+		/* a failed start never takes forwarding away from anyone */
+		d.keep_dataplane = true;
 	}
 	teardown(&d);
 	log_info("stopped");
