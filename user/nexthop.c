@@ -4,6 +4,10 @@
  * IPv6 route, neighbour and link events, one for the lookups a resolution
  * makes (route get, neighbour get, link get), so a lookup never reads an
  * event by mistake.
+ *
+ * XXX: a path MTU learned from an ICMPv6 Packet Too Big, and a change to a
+ * nexthop object ("ip nexthop") that routes refer to, raise no route event;
+ * such changes reach the map at the next event for the peer or resync.
  */
 #include <errno.h>
 #include <fcntl.h>
