@@ -6,16 +6,15 @@
 #ifndef XPMIP_BENCH_H
 #define XPMIP_BENCH_H
 
-#define BENCH_FRAME_MAX		256
+#define BENCH_FRAME_MAX 256
 
 /*
  * bench_put_frame - make the packet exactly @len bytes of @bytes again.
  * @data_at: where ctx->data started on the first round; the program under
  * test may have moved it with bpf_xdp_adjust_head() on the previous round.
  */
-static __always_inline int bench_put_frame(struct xdp_md *ctx,
-					   const __u8 *bytes, __u32 len,
-					   long shift)
+static __always_inline int
+bench_put_frame(struct xdp_md *ctx, const __u8 *bytes, __u32 len, long shift)
 {
 	long have;
 

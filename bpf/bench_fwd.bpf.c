@@ -14,7 +14,7 @@
 #include <bpf/bpf_endian.h>
 #include "xpmip.h"
 
-#define AF_INET6	10
+#define AF_INET6 10
 
 /* Egress ports for bench_fwd, key and value the ifindex. */
 struct {

@@ -10,7 +10,7 @@
 #include <bpf/bpf_helpers.h>
 #include "xpmip.h"
 
-#define BENCH_PARTS_OPS	8
+#define BENCH_PARTS_OPS 8
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -48,18 +48,18 @@ __u32 part_port;
 struct in6_addr part_fib_dst;
 volatile __u64 part_sink;
 
-#define REPEAT_OPS(body)						\
-	do {								\
-		for (int i_ = 0; i_ < BENCH_PARTS_OPS; i_++) {		\
-			body;						\
-		}							\
+#define REPEAT_OPS(body)                                                       \
+	do {                                                                   \
+		for (int i_ = 0; i_ < BENCH_PARTS_OPS; i_++) {                 \
+			body;                                                  \
+		}                                                              \
 	} while (0)
 
 SEC("xdp")
 int part_hash8(struct xdp_md *ctx __attribute__((unused)))
 {
 	REPEAT_OPS(if (bpf_map_lookup_elem(&part_bindings, &part_key))
-			   part_sink++);
+		       part_sink++);
 	return XDP_PASS;
 }
 
@@ -67,7 +67,7 @@ SEC("xdp")
 int part_hash16(struct xdp_md *ctx __attribute__((unused)))
 {
 	REPEAT_OPS(if (bpf_map_lookup_elem(&part_nexthops, &part_peer))
-			   part_sink++);
+		       part_sink++);
 	return XDP_PASS;
 }
 
@@ -142,7 +142,7 @@ int part_fib(struct xdp_md *ctx)
 
 	REPEAT_OPS({
 		__builtin_memset(&p, 0, sizeof(p));
-		p.family = 10;	/* AF_INET6 */
+		p.family = 10; /* AF_INET6 */
 		p.l4_protocol = 17;
 		p.tot_len = 100;
 		p.ifindex = ctx->ingress_ifindex;

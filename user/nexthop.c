@@ -28,18 +28,18 @@
 #include "nexthop.h"
 
 struct nh_peer {
-	struct in6_addr addr;		/* the tunnel peer */
+	struct in6_addr addr; /* the tunnel peer */
 	unsigned int refs;
 	/* what the last resolution found, to match neighbour events */
-	struct in6_addr via;		/* gateway, or the peer when on-link */
+	struct in6_addr via; /* gateway, or the peer when on-link */
 	__u32 ifindex;
-	bool installed;			/* an entry is in the map */
-	struct xp_nexthop nh;		/* the entry as installed */
+	bool installed;	      /* an entry is in the map */
+	struct xp_nexthop nh; /* the entry as installed */
 };
 
 struct nh_mon {
-	struct mnl_socket *ev;		/* event subscription */
-	struct mnl_socket *q;		/* lookups */
+	struct mnl_socket *ev; /* event subscription */
+	struct mnl_socket *q;  /* lookups */
 	__u32 q_portid;
 	__u32 seq;
 	nh_mon_apply_fn apply;
@@ -52,11 +52,11 @@ struct nh_mon {
 /* What one lookup found; filled by the response callbacks. */
 struct nh_route {
 	bool found;
-	bool usable;			/* unicast, single path */
+	bool usable; /* unicast, single path */
 	__u32 oif;
 	bool has_gw;
 	struct in6_addr gw;
-	__u32 mtu;			/* route MTU metric, 0 if none */
+	__u32 mtu; /* route MTU metric, 0 if none */
 };
 
 struct nh_neigh {
@@ -119,7 +119,7 @@ static int route_attr_cb(const struct nlattr *a, void *data)
 
 static int route_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
+	const struct nlattr *tb[RTA_MAX + 1] = {0};
 	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	struct nh_route *r = data;
 	const struct nlattr *mx;
@@ -128,8 +128,8 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
 	r->found = true;
-	r->usable = rtm->rtm_type == RTN_UNICAST && tb[RTA_OIF] &&
-		    !tb[RTA_MULTIPATH];
+	r->usable =
+	    rtm->rtm_type == RTN_UNICAST && tb[RTA_OIF] && !tb[RTA_MULTIPATH];
 	if (tb[RTA_OIF])
 		r->oif = mnl_attr_get_u32(tb[RTA_OIF]);
 	if (tb[RTA_GATEWAY] &&
@@ -139,7 +139,8 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 		r->has_gw = true;
 	}
 	if (tb[RTA_METRICS]) {
-		mnl_attr_for_each_nested(mx, tb[RTA_METRICS]) {
+		mnl_attr_for_each_nested(mx, tb[RTA_METRICS])
+		{
 			if (mnl_attr_get_type(mx) == RTAX_MTU &&
 			    mnl_attr_get_payload_len(mx) >= 4)
 				r->mtu = mnl_attr_get_u32(mx);
@@ -160,7 +161,7 @@ static int neigh_attr_cb(const struct nlattr *a, void *data)
 
 static int neigh_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[NDA_MAX + 1] = { 0 };
+	const struct nlattr *tb[NDA_MAX + 1] = {0};
 	struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
 	struct nh_neigh *n = data;
 
@@ -190,7 +191,7 @@ static int link_attr_cb(const struct nlattr *a, void *data)
 
 static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	const struct nlattr *tb[IFLA_MAX + 1] = {0};
 	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	struct nh_link *l = data;
 
@@ -262,8 +263,9 @@ static int get_link(struct nh_mon *m, __u32 ifindex, struct nh_link *l)
  * own output path and bpf_fib_lookup() do: a stale entry is still sent to
  * (the kernel re-probes it if we ever hand it a packet).
  */
-#define NH_NUD_USABLE	(NUD_REACHABLE | NUD_STALE | NUD_DELAY | \
-			 NUD_PROBE | NUD_PERMANENT | NUD_NOARP)
+#define NH_NUD_USABLE                                                          \
+	(NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT |   \
+	 NUD_NOARP)
 
 /*
  * Resolves one peer: route, then the neighbour of the gateway (or of the
@@ -274,9 +276,9 @@ static int get_link(struct nh_mon *m, __u32 ifindex, struct nh_link *l)
  */
 static int resolve(struct nh_mon *m, struct nh_peer *p, struct xp_nexthop *nh)
 {
-	struct nh_route r = { 0 };
-	struct nh_neigh n = { 0 };
-	struct nh_link l = { 0 };
+	struct nh_route r = {0};
+	struct nh_neigh n = {0};
+	struct nh_link l = {0};
 	__u32 mtu;
 	int rc;
 
@@ -404,8 +406,8 @@ struct nh_mon *nh_mon_new_cb(nh_mon_apply_fn apply, void *arg)
 	m->arg = arg;
 	m->seq = time(NULL);
 
-	rc = open_socket(&m->ev, RTMGRP_IPV6_ROUTE | RTMGRP_NEIGH |
-				 RTMGRP_LINK);
+	rc =
+	    open_socket(&m->ev, RTMGRP_IPV6_ROUTE | RTMGRP_NEIGH | RTMGRP_LINK);
 	if (rc)
 		goto err_free;
 	fl = fcntl(mnl_socket_get_fd(m->ev), F_GETFL);
@@ -433,8 +435,8 @@ static int dp_apply(void *arg, const struct in6_addr *peer,
 {
 	struct dp *dp = arg;
 
-	return nh ? dp_nexthop_update(dp, peer, nh) :
-		    dp_nexthop_delete(dp, peer);
+	return nh ? dp_nexthop_update(dp, peer, nh)
+		  : dp_nexthop_delete(dp, peer);
 }
 
 struct nh_mon *nh_mon_new(struct dp *dp)
@@ -538,8 +540,8 @@ int nh_mon_resync(struct nh_mon *m)
 /* What the events read so far ask for. */
 struct nh_dirty {
 	struct nh_mon *m;
-	bool all;			/* a route changed: every peer */
-	bool *peer;			/* per peer index */
+	bool all;   /* a route changed: every peer */
+	bool *peer; /* per peer index */
 };
 
 static void mark_ifindex(struct nh_dirty *d, __u32 ifindex)
@@ -571,7 +573,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	case RTM_NEWNEIGH:
 	case RTM_DELNEIGH: {
-		const struct nlattr *tb[NDA_MAX + 1] = { 0 };
+		const struct nlattr *tb[NDA_MAX + 1] = {0};
 		struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
 		const void *dst;
 
@@ -579,7 +581,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 			break;
 		mnl_attr_parse(nlh, sizeof(*ndm), neigh_attr_cb, tb);
 		if (!tb[NDA_DST] || mnl_attr_get_payload_len(tb[NDA_DST]) !=
-					    sizeof(struct in6_addr))
+					sizeof(struct in6_addr))
 			break;
 		dst = mnl_attr_get_payload(tb[NDA_DST]);
 		for (i = 0; i < d->m->n_peers; i++) {
@@ -608,7 +610,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 int nh_mon_input(struct nh_mon *m)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nh_dirty d = { .m = m };
+	struct nh_dirty d = {.m = m};
 	unsigned int i;
 	ssize_t n;
 	int rc = 0;

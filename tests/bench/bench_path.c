@@ -44,31 +44,31 @@
 #include "log.h"
 #include "nexthop.h"
 
-#define MAX_ROUNDS	15
-#define GEN_BATCH	(1u << 20)
+#define MAX_ROUNDS 15
+#define GEN_BATCH  (1u << 20)
 
 /* Addresses and MACs the script gives the namespaces. */
-#define LMA_ADDR	"2001:db8:a::1"
-#define MAG_ADDR	"2001:db8:b::2"	/* the sink plays the serving MAG */
-#define CN_ADDR		"2001:db8:c::1"
-#define MN_ADDR		"2001:db8:100::10"
-static const __u8 mac_g0[6] = { 0x02, 0, 0, 0, 0x0a, 0x01 };
-static const __u8 mac_w0[6] = { 0x02, 0, 0, 0, 0x0a, 0x02 };
+#define LMA_ADDR "2001:db8:a::1"
+#define MAG_ADDR "2001:db8:b::2" /* the sink plays the serving MAG */
+#define CN_ADDR	 "2001:db8:c::1"
+#define MN_ADDR	 "2001:db8:100::10"
+static const __u8 mac_g0[6] = {0x02, 0, 0, 0, 0x0a, 0x01};
+static const __u8 mac_w0[6] = {0x02, 0, 0, 0, 0x0a, 0x02};
 
 enum mode { M_KERNEL, M_FWD, M_ENCAP_FIB, M_ENCAP, M_N };
 static const char *const mode_name[M_N] = {
-	[M_KERNEL] = "kernel forwarding (no XDP)",
-	[M_FWD] = "bare XDP forwarder",
-	[M_ENCAP_FIB] = "LMA encap, fib",
-	[M_ENCAP] = "LMA encap, nexthops map",
+    [M_KERNEL] = "kernel forwarding (no XDP)",
+    [M_FWD] = "bare XDP forwarder",
+    [M_ENCAP_FIB] = "LMA encap, fib",
+    [M_ENCAP] = "LMA encap, nexthops map",
 };
 
 struct path {
 	int ns_gen, ns_gw, ns_sink;
 	int g0, w0, w1, s0;
 	struct bench_gen *gen;
-	struct bench_fwd *fwd;		/* in gw: bench_fwd */
-	struct bench_fwd *sink;		/* in sink: bench_sink */
+	struct bench_fwd *fwd;	/* in gw: bench_fwd */
+	struct bench_fwd *sink; /* in sink: bench_sink */
 	struct dp *dp;
 	struct nh_mon *nh;
 	char instance[32];
@@ -134,7 +134,7 @@ static __u32 build_frame(__u8 *f)
 static __u64 sink_count(struct path *p)
 {
 	int ncpu = libbpf_num_possible_cpus(), i;
-	__u64 v[256] = { 0 }, sum = 0;
+	__u64 v[256] = {0}, sum = 0;
 	__u32 k = 0;
 
 	if (ncpu > 256 ||
@@ -148,7 +148,7 @@ static __u64 sink_count(struct path *p)
 /* Sends for @secs seconds from the gen namespace; returns frames sent. */
 static long long generate(struct path *p, double secs)
 {
-	struct xdp_md md = { .ingress_ifindex = p->g0 };
+	struct xdp_md md = {.ingress_ifindex = p->g0};
 	__u8 frame[256];
 	__u32 len = build_frame(frame);
 	long long sent = 0;
@@ -163,12 +163,11 @@ static long long generate(struct path *p, double secs)
 	while (now_s() < end) {
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame,
 			    .data_size_in = len, .ctx_in = &md,
-			    .ctx_size_in = sizeof(md),
-			    .repeat = GEN_BATCH / 8,
+			    .ctx_size_in = sizeof(md), .repeat = GEN_BATCH / 8,
 			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
 
-		if (bpf_prog_test_run_opts(bpf_program__fd(p->gen->progs.bench_gen),
-					   &o)) {
+		if (bpf_prog_test_run_opts(
+			bpf_program__fd(p->gen->progs.bench_gen), &o)) {
 			log_err("bench_path: generator: %s", strerror(errno));
 			return -1;
 		}
@@ -238,8 +237,8 @@ static int gw_mode(struct path *p, enum mode m)
 static int setup(struct path *p, const char *gen, const char *gw,
 		 const char *sink)
 {
-	struct dp_opts o = { .role = XP_ROLE_LMA };
-	struct xp_binding b = { .flags = XP_BIND_F_ACTIVE };
+	struct dp_opts o = {.role = XP_ROLE_LMA};
+	struct xp_binding b = {.flags = XP_BIND_F_ACTIVE};
 	struct xp_hnp_key key;
 	struct in6_addr mn;
 	__u32 k;
@@ -308,7 +307,7 @@ static double median(const double *v, unsigned int n)
 
 int main(int argc, char **argv)
 {
-	struct path p = { .rounds = 5, .seconds = 2.0 };
+	struct path p = {.rounds = 5, .seconds = 2.0};
 	double med[M_N], t0, t1;
 	cpu_set_t cpus;
 	unsigned int r;
@@ -362,7 +361,7 @@ int main(int argc, char **argv)
 			t0 = now_s();
 			sent = generate(&p, p.seconds);
 			t1 = now_s();
-			usleep(50000);	/* let the rings drain */
+			usleep(50000); /* let the rings drain */
 			c1 = sink_count(&p);
 			if (sent < 0) {
 				err = -EIO;
@@ -377,7 +376,8 @@ int main(int argc, char **argv)
 		med[m] = median(p.pps[m], p.rounds);
 	printf("Whole path gen -> gateway -> sink (veth, namespaces), %u "
 	       "alternating rounds of %.1f s, packets per second at the "
-	       "sink, medians.\n\n", p.rounds, p.seconds);
+	       "sink, medians.\n\n",
+	       p.rounds, p.seconds);
 	printf("| gateway | Mpps median | min–max | offered Mpps | vs kernel "
 	       "| vs bare XDP fwd |\n|---|---|---|---|---|---|\n");
 	for (m = 0; m < M_N; m++) {
@@ -393,10 +393,12 @@ int main(int argc, char **argv)
 	}
 	printf("\n| target | measured | target | |\n|---|---|---|---|\n");
 	printf("| encap (nexthops map) vs kernel forwarding | %.2f× | ≥ 1.30× "
-	       "| %s |\n", med[M_ENCAP] / med[M_KERNEL],
+	       "| %s |\n",
+	       med[M_ENCAP] / med[M_KERNEL],
 	       med[M_ENCAP] >= 1.3 * med[M_KERNEL] ? "met" : "**missed**");
 	printf("| encap (nexthops map) vs bare XDP forwarder | %.2f× | ≥ "
-	       "0.90× | %s |\n", med[M_ENCAP] / med[M_FWD],
+	       "0.90× | %s |\n",
+	       med[M_ENCAP] / med[M_FWD],
 	       med[M_ENCAP] >= 0.9 * med[M_FWD] ? "met" : "**missed**");
 	err = 0;
 out:

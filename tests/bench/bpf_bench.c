@@ -40,19 +40,19 @@
 #include "bench_harness.skel.h"
 #include "bench_parts.skel.h"
 
-#define ETH_HLEN	14
-#define UDP_PAYLOAD	64
-#define OUT_MAX		512
-#define MAX_RUNS	31
+#define ETH_HLEN    14
+#define UDP_PAYLOAD 64
+#define OUT_MAX	    512
+#define MAX_RUNS    31
 
 /* Addresses of the bench namespace (scripts/bench.sh sets them up). */
-#define LMA_ADDR	"2001:db8:1::1"	/* LMA address (x0) */
-#define MAG_ADDR	"2001:db8:1::2"	/* serving MAG's proxy-CoA, via x0 */
-#define MAG2_ADDR	"2001:db8:3::10"	/* MAG instance's proxy-CoA (y0) */
-#define MAG2_LMA	"2001:db8:3::1"	/* MAG instance's LMA, via y0 */
-#define CN_ADDR		"2001:db8:c::1"	/* correspondent, via a router */
-#define MN_ADDR		"2001:db8:100:0::10"	/* in the bound prefix */
-#define HNP_BASE	0x01000000u	/* prefix bytes 4..7 of 2001:db8:100:: */
+#define LMA_ADDR  "2001:db8:1::1"      /* LMA address (x0) */
+#define MAG_ADDR  "2001:db8:1::2"      /* serving MAG's proxy-CoA, via x0 */
+#define MAG2_ADDR "2001:db8:3::10"     /* MAG instance's proxy-CoA (y0) */
+#define MAG2_LMA  "2001:db8:3::1"      /* MAG instance's LMA, via y0 */
+#define CN_ADDR	  "2001:db8:c::1"      /* correspondent, via a router */
+#define MN_ADDR	  "2001:db8:100:0::10" /* in the bound prefix */
+#define HNP_BASE  0x01000000u	       /* prefix bytes 4..7 of 2001:db8:100:: */
 
 enum mode { DIRECT, HARNESS };
 
@@ -64,15 +64,15 @@ struct bench_case {
 	__u32 len;
 	int ifindex;
 	__u32 expect_ret;
-	int expect_delta;		/* output length - input length */
-	__u32 vary_mod;			/* >1: spread over that many prefixes */
-	bool nh;			/* with the nexthops map filled */
+	int expect_delta; /* output length - input length */
+	__u32 vary_mod;	  /* >1: spread over that many prefixes */
+	bool nh;	  /* with the nexthops map filled */
 	/* results */
 	double ns[MAX_RUNS];
 	int nrun;
 	__u32 ret;
-	bool same;			/* N rounds == one fresh run */
-	bool shape_ok;			/* verdict and length as expected */
+	bool same;     /* N rounds == one fresh run */
+	bool shape_ok; /* verdict and length as expected */
 	double median;
 };
 
@@ -82,17 +82,17 @@ struct bench {
 	struct bench_parts *parts;
 	struct dp *lma;
 	struct dp *mag;
-	struct dp *big;			/* LMA with a full binding cache */
+	struct dp *big; /* LMA with a full binding cache */
 	unsigned int repeat;
 	unsigned int runs;
 	unsigned int bindings;
 	int x0, y0, a0, z0;
-	bool nh_set;			/* nexthops entries present now */
+	bool nh_set; /* nexthops entries present now */
 };
 
-static const __u8 mac_gw[6] = { 0x02, 0, 0, 0, 0xa0, 0x01 };
-static const __u8 mac_mn[6] = { 0x02, 0, 0, 0, 0x0e, 0x01 };
-static const __u8 mac_nb[6] = { 0x02, 0, 0, 0, 0xb0, 0x01 };
+static const __u8 mac_gw[6] = {0x02, 0, 0, 0, 0xa0, 0x01};
+static const __u8 mac_mn[6] = {0x02, 0, 0, 0, 0x0e, 0x01};
+static const __u8 mac_nb[6] = {0x02, 0, 0, 0, 0xb0, 0x01};
 
 static struct in6_addr addr(const char *s)
 {
@@ -105,8 +105,7 @@ static struct in6_addr addr(const char *s)
 
 /* Ethernet + IPv6 header at @p; returns the length written. */
 static __u32 put_ip6(__u8 *p, const __u8 *dmac, const __u8 *smac,
-		     const char *src, const char *dst, __u8 nexthdr,
-		     __u16 plen)
+		     const char *src, const char *dst, __u8 nexthdr, __u16 plen)
 {
 	struct in6_addr s = addr(src), d = addr(dst);
 
@@ -134,13 +133,13 @@ static __u32 put_udp(__u8 *p)
 {
 	__u16 len = 8 + UDP_PAYLOAD;
 
-	p[0] = 0x30;	/* ports 12345 -> 5001 */
+	p[0] = 0x30; /* ports 12345 -> 5001 */
 	p[1] = 0x39;
 	p[2] = 0x13;
 	p[3] = 0x89;
 	p[4] = len >> 8;
 	p[5] = len & 0xff;
-	p[6] = 0x5a;	/* checksum: not checked on this path */
+	p[6] = 0x5a; /* checksum: not checked on this path */
 	p[7] = 0x5a;
 	memset(p + 8, 0xa5, UDP_PAYLOAD);
 	return len;
@@ -185,7 +184,7 @@ static void hnp_key(struct xp_hnp_key *k, __u32 n)
  */
 static int set_nexthops(struct bench *b, bool on)
 {
-	struct xp_nexthop nh = { .mtu = 1500 };
+	struct xp_nexthop nh = {.mtu = 1500};
 	struct in6_addr lp = addr(MAG_ADDR), mp = addr(MAG2_LMA);
 	int err;
 
@@ -212,8 +211,7 @@ static int set_nexthops(struct bench *b, bool on)
 static int run_once(struct bench *b, struct bench_case *c, __u32 repeat,
 		    __u8 *out, __u32 *out_len, __u32 *ret, __u32 *ns)
 {
-	struct xdp_md md = { .data_end = c->len,
-			     .ingress_ifindex = c->ifindex };
+	struct xdp_md md = {.data_end = c->len, .ingress_ifindex = c->ifindex};
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = c->frame,
 		    .data_size_in = c->len, .data_out = out,
 		    .data_size_out = OUT_MAX, .ctx_in = &md,
@@ -326,7 +324,7 @@ static int measure_all(struct bench *b, struct bench_case *cases, int n)
 
 static int lma_binding(struct dp *dp, __u32 n)
 {
-	struct xp_binding v = { .flags = XP_BIND_F_ACTIVE };
+	struct xp_binding v = {.flags = XP_BIND_F_ACTIVE};
 	struct xp_hnp_key k;
 
 	hnp_key(&k, n);
@@ -400,8 +398,8 @@ static double cost(const struct bench_case *c, const struct bench_case *h,
 
 static const char *verdict_name(__u32 r)
 {
-	static const char *const n[] = { "ABORTED", "DROP", "PASS", "TX",
-					  "REDIRECT" };
+	static const char *const n[] = {"ABORTED", "DROP", "PASS", "TX",
+					"REDIRECT"};
 
 	return r < 5 ? n[r] : "?";
 }
@@ -434,7 +432,8 @@ static void target(const char *what, const struct bench_case *c,
 		   const struct bench_case *rh, const struct bench_case *pass,
 		   double max)
 {
-	double got = cost_of(c, ch, pass, false) / cost_of(ref, rh, pass, false);
+	double got =
+	    cost_of(c, ch, pass, false) / cost_of(ref, rh, pass, false);
 	double lo = cost_of(c, ch, pass, true) / cost_of(ref, rh, pass, true);
 
 	printf("| %s | %.2f× | %.2f× | ≤ %.2f× | %s |\n", what, got, lo, max,
@@ -445,8 +444,8 @@ static void target(const char *what, const struct bench_case *c,
 static int parts_fill(struct bench *b)
 {
 	struct bench_parts *pt = b->parts;
-	struct xp_binding v = { .flags = XP_BIND_F_ACTIVE };
-	struct xp_nexthop nh = { .mtu = 1500 };
+	struct xp_binding v = {.flags = XP_BIND_F_ACTIVE};
+	struct xp_nexthop nh = {.mtu = 1500};
 	__u32 port = b->x0;
 
 	hnp_key(&pt->bss->part_key, 0);
@@ -457,8 +456,8 @@ static int parts_fill(struct bench *b)
 				&pt->bss->part_key, &v, BPF_ANY) ||
 	    bpf_map_update_elem(bpf_map__fd(pt->maps.part_nexthops),
 				&pt->bss->part_peer, &nh, BPF_ANY) ||
-	    bpf_map_update_elem(bpf_map__fd(pt->maps.part_ports), &port,
-				&port, BPF_ANY))
+	    bpf_map_update_elem(bpf_map__fd(pt->maps.part_ports), &port, &port,
+				BPF_ANY))
 		return -errno;
 	return 0;
 }
@@ -470,7 +469,7 @@ static int parts_fill(struct bench *b)
 static int big_setup(struct bench *b, const struct dp_opts *lo)
 {
 	struct dp_opts o = *lo;
-	struct xp_nexthop nh = { .ifindex = b->z0, .mtu = 1500 };
+	struct xp_nexthop nh = {.ifindex = b->z0, .mtu = 1500};
 	struct in6_addr peer = addr(MAG_ADDR);
 	int err;
 
@@ -491,10 +490,10 @@ static int big_setup(struct bench *b, const struct dp_opts *lo)
 
 static int setup(struct bench *b)
 {
-	struct dp_opts lo = { .role = XP_ROLE_LMA, .instance = "xpbn-lma" };
-	struct dp_opts mo = { .role = XP_ROLE_MAG, .instance = "xpbn-mag" };
-	struct xp_binding mb = { .flags = XP_BIND_F_ACTIVE };
-	struct xp_mn_key mk = { 0 };
+	struct dp_opts lo = {.role = XP_ROLE_LMA, .instance = "xpbn-lma"};
+	struct dp_opts mo = {.role = XP_ROLE_MAG, .instance = "xpbn-mag"};
+	struct xp_binding mb = {.flags = XP_BIND_F_ACTIVE};
+	struct xp_mn_key mk = {0};
 	struct xp_mn mn;
 	__u32 k;
 	int err;
@@ -560,9 +559,20 @@ static int setup(struct bench *b)
 }
 
 enum {
-	C_PASS, C_TX, C_HARNESS, C_FWD, C_LMA_ENC_FIB, C_LMA_ENC_NH,
-	C_LMA_DEC, C_MAG_ENC_FIB, C_MAG_ENC_NH, C_MAG_DEC,
-	C_BIG_SAME, C_HARNESS_SPREAD, C_BIG_SPREAD, C_N
+	C_PASS,
+	C_TX,
+	C_HARNESS,
+	C_FWD,
+	C_LMA_ENC_FIB,
+	C_LMA_ENC_NH,
+	C_LMA_DEC,
+	C_MAG_ENC_FIB,
+	C_MAG_ENC_NH,
+	C_MAG_DEC,
+	C_BIG_SAME,
+	C_HARNESS_SPREAD,
+	C_BIG_SPREAD,
+	C_N
 };
 
 static int prog(struct dp *dp, const char *name)
@@ -576,8 +586,8 @@ static int prog(struct dp *dp, const char *name)
 
 int main(int argc, char **argv)
 {
-	struct bench b = { .repeat = 1000000, .runs = 7,
-			   .bindings = XP_MAX_BINDINGS };
+	struct bench b = {
+	    .repeat = 1000000, .runs = 7, .bindings = XP_MAX_BINDINGS};
 	static struct bench_case c[C_N], pc[16];
 	struct bench_case *h = &c[C_HARNESS], *p = &c[C_PASS];
 	struct bench_case *fwd = &c[C_FWD], *tx = &c[C_TX];
@@ -596,7 +606,8 @@ int main(int argc, char **argv)
 	}
 	if (b.runs < 1 || b.runs > MAX_RUNS || b.repeat < 1 || b.bindings < 2)
 		fatal("usage: bpf_bench [--repeat N] [--runs 1..%d] "
-		      "[--bindings N>1]", MAX_RUNS);
+		      "[--bindings N>1]",
+		      MAX_RUNS);
 	log_init("bpf_bench", LOG_LVL_WARN, false);
 	/* one CPU, so every case sees the same caches */
 	CPU_ZERO(&cpus);
@@ -609,34 +620,53 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	c[C_PASS] = (struct bench_case){ .name = "XDP_PASS floor",
-		.prog_fd = bpf_program__fd(b.f->progs.bench_xdp_pass),
-		.mode = DIRECT, .expect_ret = XDP_PASS };
-	c[C_TX] = (struct bench_case){ .name = "XDP_TX floor",
-		.prog_fd = bpf_program__fd(b.f->progs.bench_xdp_tx),
-		.mode = DIRECT, .expect_ret = XDP_TX };
-	c[C_HARNESS] = (struct bench_case){ .name = "harness only",
-		.prog_fd = bpf_program__fd(b.h->progs.bench_pass),
-		.mode = HARNESS, .expect_ret = XDP_PASS };
-	c[C_FWD] = (struct bench_case){ .name = "bare forwarder (fib+redirect)",
-		.prog_fd = bpf_program__fd(b.f->progs.bench_fwd),
-		.mode = HARNESS, .expect_ret = XDP_REDIRECT };
-	c[C_LMA_ENC_FIB] = (struct bench_case){ .name = "LMA encap, fib",
-		.prog_fd = prog(b.lma, "xdp_lma"), .mode = HARNESS,
-		.expect_ret = XDP_REDIRECT, .expect_delta = 40 };
+	c[C_PASS] = (struct bench_case){
+	    .name = "XDP_PASS floor",
+	    .prog_fd = bpf_program__fd(b.f->progs.bench_xdp_pass),
+	    .mode = DIRECT,
+	    .expect_ret = XDP_PASS};
+	c[C_TX] = (struct bench_case){
+	    .name = "XDP_TX floor",
+	    .prog_fd = bpf_program__fd(b.f->progs.bench_xdp_tx),
+	    .mode = DIRECT,
+	    .expect_ret = XDP_TX};
+	c[C_HARNESS] = (struct bench_case){
+	    .name = "harness only",
+	    .prog_fd = bpf_program__fd(b.h->progs.bench_pass),
+	    .mode = HARNESS,
+	    .expect_ret = XDP_PASS};
+	c[C_FWD] = (struct bench_case){
+	    .name = "bare forwarder (fib+redirect)",
+	    .prog_fd = bpf_program__fd(b.f->progs.bench_fwd),
+	    .mode = HARNESS,
+	    .expect_ret = XDP_REDIRECT};
+	c[C_LMA_ENC_FIB] =
+	    (struct bench_case){.name = "LMA encap, fib",
+				.prog_fd = prog(b.lma, "xdp_lma"),
+				.mode = HARNESS,
+				.expect_ret = XDP_REDIRECT,
+				.expect_delta = 40};
 	c[C_LMA_ENC_NH] = c[C_LMA_ENC_FIB];
 	c[C_LMA_ENC_NH].name = "LMA encap, nexthops map";
-	c[C_LMA_DEC] = (struct bench_case){ .name = "LMA decap (+fib)",
-		.prog_fd = prog(b.lma, "xdp_lma"), .mode = HARNESS,
-		.expect_ret = XDP_REDIRECT, .expect_delta = -40 };
-	c[C_MAG_ENC_FIB] = (struct bench_case){ .name = "MAG encap, fib",
-		.prog_fd = prog(b.mag, "xdp_mag_access"), .mode = HARNESS,
-		.expect_ret = XDP_REDIRECT, .expect_delta = 40 };
+	c[C_LMA_DEC] = (struct bench_case){.name = "LMA decap (+fib)",
+					   .prog_fd = prog(b.lma, "xdp_lma"),
+					   .mode = HARNESS,
+					   .expect_ret = XDP_REDIRECT,
+					   .expect_delta = -40};
+	c[C_MAG_ENC_FIB] =
+	    (struct bench_case){.name = "MAG encap, fib",
+				.prog_fd = prog(b.mag, "xdp_mag_access"),
+				.mode = HARNESS,
+				.expect_ret = XDP_REDIRECT,
+				.expect_delta = 40};
 	c[C_MAG_ENC_NH] = c[C_MAG_ENC_FIB];
 	c[C_MAG_ENC_NH].name = "MAG encap, nexthops map";
-	c[C_MAG_DEC] = (struct bench_case){ .name = "MAG decap (to MN)",
-		.prog_fd = prog(b.mag, "xdp_mag_core"), .mode = HARNESS,
-		.expect_ret = XDP_REDIRECT, .expect_delta = -40 };
+	c[C_MAG_DEC] =
+	    (struct bench_case){.name = "MAG decap (to MN)",
+				.prog_fd = prog(b.mag, "xdp_mag_core"),
+				.mode = HARNESS,
+				.expect_ret = XDP_REDIRECT,
+				.expect_delta = -40};
 
 	c[C_LMA_ENC_NH].nh = true;
 	c[C_MAG_ENC_NH].nh = true;
@@ -655,8 +685,8 @@ int main(int argc, char **argv)
 		c[i].len = frame_plain(c[i].frame, mac_mn, MN_ADDR, CN_ADDR);
 		c[i].ifindex = b.a0;
 	}
-	c[C_MAG_DEC].len = frame_tunnel(c[C_MAG_DEC].frame, MAG2_LMA,
-					MAG2_ADDR, CN_ADDR, MN_ADDR);
+	c[C_MAG_DEC].len = frame_tunnel(c[C_MAG_DEC].frame, MAG2_LMA, MAG2_ADDR,
+					CN_ADDR, MN_ADDR);
 	c[C_MAG_DEC].ifindex = b.y0;
 
 	/* scale: the full cache beside the one-binding case above */
@@ -685,23 +715,22 @@ int main(int argc, char **argv)
 	 * Building blocks, each BENCH_PARTS_OPS (8) times per run, beside
 	 * the XDP_PASS floor they are measured against.
 	 */
-	struct { const char *name; struct bpf_program *prog; } pd[] = {
-		{ "bpf_fib_lookup (plain forwarder's)", b.parts->progs.part_fib },
-		{ "hash lookup, 8-byte key (bindings)",
-		  b.parts->progs.part_hash8 },
-		{ "hash lookup, 16-byte key (nexthops)",
-		  b.parts->progs.part_hash16 },
-		{ "per-CPU stats counter (lookup + 2 adds)",
-		  b.parts->progs.part_percpu_stat },
-		{ "atomic add on a binding counter",
-		  b.parts->progs.part_atomic_add },
-		{ "bpf_ktime_get_ns", b.parts->progs.part_ktime },
-		{ "bpf_ktime_get_coarse_ns",
-		  b.parts->progs.part_ktime_coarse },
-		{ "bpf_xdp_adjust_head -40 and +40",
-		  b.parts->progs.part_adjust_head },
-		{ "bpf_redirect_map (devmap hash)",
-		  b.parts->progs.part_redirect_map },
+	struct {
+		const char *name;
+		struct bpf_program *prog;
+	} pd[] = {
+	    {"bpf_fib_lookup (plain forwarder's)", b.parts->progs.part_fib},
+	    {"hash lookup, 8-byte key (bindings)", b.parts->progs.part_hash8},
+	    {"hash lookup, 16-byte key (nexthops)", b.parts->progs.part_hash16},
+	    {"per-CPU stats counter (lookup + 2 adds)",
+	     b.parts->progs.part_percpu_stat},
+	    {"atomic add on a binding counter", b.parts->progs.part_atomic_add},
+	    {"bpf_ktime_get_ns", b.parts->progs.part_ktime},
+	    {"bpf_ktime_get_coarse_ns", b.parts->progs.part_ktime_coarse},
+	    {"bpf_xdp_adjust_head -40 and +40",
+	     b.parts->progs.part_adjust_head},
+	    {"bpf_redirect_map (devmap hash)",
+	     b.parts->progs.part_redirect_map},
 	};
 	const int npd = sizeof(pd) / sizeof(pd[0]);
 
@@ -722,7 +751,8 @@ int main(int argc, char **argv)
 	spread = cost(&c[C_BIG_SPREAD], &c[C_HARNESS_SPREAD], p);
 	printf("Per-packet cost via BPF_PROG_TEST_RUN, %u runs of %u rounds, "
 	       "median ns; cost = harness run − harness only + XDP_PASS "
-	       "floor.\n\n", b.runs, b.repeat);
+	       "floor.\n\n",
+	       b.runs, b.repeat);
 	printf("| case | run | ns median | min–max | cost ns | ratio | "
 	       "verdict | output |\n|---|---|---|---|---|---|---|---|\n");
 	row(p, cost(p, h, p), 0, NULL);
@@ -751,16 +781,17 @@ int main(int argc, char **argv)
 			 c[i].name);
 		target(what, &c[i], h, fwd, h, p, 1.15);
 	}
-	target("(b) LMA encap, nexthops map vs XDP_TX", &c[C_LMA_ENC_NH], h,
-	       tx, h, p, 3.0);
-	target("(b) MAG encap, nexthops map vs XDP_TX", &c[C_MAG_ENC_NH], h,
-	       tx, h, p, 3.0);
+	target("(b) LMA encap, nexthops map vs XDP_TX", &c[C_LMA_ENC_NH], h, tx,
+	       h, p, 3.0);
+	target("(b) MAG encap, nexthops map vs XDP_TX", &c[C_MAG_ENC_NH], h, tx,
+	       h, p, 3.0);
 	target("(c) full cache vs 1 binding (same prefix)", &c[C_BIG_SAME], h,
 	       &c[C_LMA_ENC_NH], h, p, 1.2);
 	printf("| (c') full cache, prefix spread vs 1 binding (not a "
-	       "target) | %.2f× | %.2f× | | |\n", spread / one,
+	       "target) | %.2f× | %.2f× | | |\n",
+	       spread / one,
 	       cost_of(&c[C_BIG_SPREAD], &c[C_HARNESS_SPREAD], p, true) /
-		       cost_of(&c[C_LMA_ENC_NH], h, p, true));
+		   cost_of(&c[C_LMA_ENC_NH], h, p, true));
 	printf("\nFull cache: %u bindings, filled by batch updates; the "
 	       "1-binding reference is \"LMA encap, nexthops map\".\n",
 	       b.bindings);
@@ -770,11 +801,12 @@ int main(int argc, char **argv)
 
 		if (!x->same)
 			log_err("bpf_bench: %s: output after %u rounds "
-				"differs from one fresh run", x->name,
-				b.repeat);
+				"differs from one fresh run",
+				x->name, b.repeat);
 		if (!x->shape_ok)
 			log_err("bpf_bench: %s: verdict %s or length is not "
-				"the path's", x->name, verdict_name(x->ret));
+				"the path's",
+				x->name, verdict_name(x->ret));
 		all_ok &= x->same && x->shape_ok;
 	}
 	bench_harness__destroy(b.h);

@@ -37,8 +37,8 @@ static int print_apply(void *arg, const struct in6_addr *peer,
 	int rc;
 
 	if (dp) {
-		rc = nh ? dp_nexthop_update(dp, peer, nh) :
-			  dp_nexthop_delete(dp, peer);
+		rc = nh ? dp_nexthop_update(dp, peer, nh)
+			: dp_nexthop_delete(dp, peer);
 		if (rc)
 			return rc;
 	}
@@ -48,8 +48,8 @@ static int print_apply(void *arg, const struct in6_addr *peer,
 	} else {
 		mac_str(nh->dmac, d);
 		mac_str(nh->smac, s);
-		printf("set %s if=%u mtu=%u dmac=%s smac=%s\n", a,
-		       nh->ifindex, nh->mtu, d, s);
+		printf("set %s if=%u mtu=%u dmac=%s smac=%s\n", a, nh->ifindex,
+		       nh->mtu, d, s);
 	}
 	fflush(stdout);
 	return 0;
@@ -101,17 +101,18 @@ int main(int argc, char **argv)
 	}
 	log_init("nh_watch", LOG_LVL_INFO, false);
 	if (instance) {
-		struct dp_opts o = { .role = XP_ROLE_LMA, .instance = instance };
+		struct dp_opts o = {.role = XP_ROLE_LMA, .instance = instance};
 
 		inet_pton(AF_INET6, "2001:db8:ffff::1", &o.local_addr);
 		rc = dp_open(&dp, &o);
 		if (rc) {
-			fprintf(stderr, "nh_watch: dp_open: %s\n", strerror(-rc));
+			fprintf(stderr, "nh_watch: dp_open: %s\n",
+				strerror(-rc));
 			return 1;
 		}
 	}
 	if (dp) {
-		struct bpf_map_info info = { 0 };
+		struct bpf_map_info info = {0};
 		__u32 len = sizeof(info);
 		int fd = dp_map_fd(dp, "nexthops");
 
@@ -154,7 +155,7 @@ int main(int argc, char **argv)
 			memmove(buf, nl + 1, have + 1);
 		}
 		if (have == sizeof(buf) - 1)
-			have = 0;	/* a line too long to be a command */
+			have = 0; /* a line too long to be a command */
 	}
 	nh_mon_free(m);
 	dp_close(dp, false);
