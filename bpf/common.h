@@ -76,6 +76,14 @@ static __always_inline __u32 pkt_ifindex(void *ctx, const int hook)
 	return XP_CTX_LOAD(ctx, struct __sk_buff, ifindex);
 }
 
+/* A TC skb that the stack will segment on transmit (GSO/GRO). */
+static __always_inline bool pkt_is_gso(void *ctx, const int hook)
+{
+	if (hook == XP_HOOK_XDP)
+		return false;
+	return XP_CTX_LOAD(ctx, struct __sk_buff, gso_size) != 0;
+}
+
 static __always_inline int act_pass(const int hook)
 {
 	return hook == XP_HOOK_XDP ? XDP_PASS : XP_TC_ACT_OK;

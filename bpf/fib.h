@@ -69,9 +69,11 @@ static __always_inline int nexthop_of_peer(void *ctx, const int hook,
 	m = bpf_map_lookup_elem(&nexthops, peer);
 	if (m) {
 		*nh = *m;
+		/* a GSO skb leaves as segments the sender sized */
+		if (nh->mtu && tot_len > nh->mtu && !pkt_is_gso(ctx, hook))
+			return XP_NH_TOO_BIG;
 		if (hook == XP_HOOK_XDP)
-			return nh->mtu && tot_len > nh->mtu ? XP_NH_TOO_BIG
-							    : XP_NH_OK;
+			return XP_NH_OK;
 		if (bpf_check_mtu(ctx, nh->ifindex, &mtu_len,
 				  XP_TUNNEL_OVERHEAD,
 				  0) == BPF_MTU_CHK_RET_FRAG_NEEDED) {

@@ -56,12 +56,12 @@ static __always_inline int encap_forward(void *ctx, const int hook,
 			      inner_len + XP_TUNNEL_OVERHEAD, &nh);
 	if (res == XP_NH_TOO_BIG) {
 		/* RFC 2473 §7: the tunnel MTU is the path MTU less 40 */
-		if (hook == XP_HOOK_XDP && nh.mtu > XP_TUNNEL_OVERHEAD)
-			return send_ptb(ctx, nh.mtu - XP_TUNNEL_OVERHEAD);
+		if (hook != XP_HOOK_TC_EGRESS && nh.mtu > XP_TUNNEL_OVERHEAD)
+			return send_ptb(ctx, hook, nh.mtu - XP_TUNNEL_OVERHEAD);
 		/*
-		 * XXX: no Packet Too Big from TC; the LMA's route for the
-		 * home network prefixes carries the tunnel MTU instead, so
-		 * the local stack never builds such a packet.
+		 * XXX: no Packet Too Big for the gateway's own packets; the
+		 * LMA's route for the home network prefixes carries the
+		 * tunnel MTU instead, so its stack never builds them.
 		 */
 		return stat_drop(ctx, hook, XP_STAT_DROP_TOO_BIG);
 	}

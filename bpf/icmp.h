@@ -56,9 +56,8 @@ static __always_inline bool ptb_rate_limited(void)
  * RFC 4443 §2.4(e): no error about an error or a multicast/unspecified
  * source; those are dropped.
  */
-static __always_inline int send_ptb(struct xdp_md *ctx, __u32 mtu)
+static __always_inline int send_ptb(void *ctx, const int hook, __u32 mtu)
 {
-	const int hook = XP_HOOK_XDP;
 	__u8 mac_src[XP_ETH_ALEN], mac_dst[XP_ETH_ALEN];
 	__u32 sum, quote, len, plen_be;
 	struct ipv6hdr *ip6, *out;
@@ -69,6 +68,7 @@ static __always_inline int send_ptb(struct xdp_md *ctx, __u32 mtu)
 	__u16 *p;
 	int i;
 
+	pkt_pull(ctx, hook, XP_ETH_HLEN + XP_IPV6_HLEN + 1);
 	data = pkt_data(ctx, hook);
 	end = pkt_end(ctx, hook);
 	eth = data;
@@ -93,12 +93,27 @@ static __always_inline int send_ptb(struct xdp_md *ctx, __u32 mtu)
 	if (mtu < XP_IPV6_MIN_MTU)
 		mtu = XP_IPV6_MIN_MTU;
 
-	/* cut to the quote (drops any Ethernet padding too), then prepend */
+	/*
+	 * Cut to the quote (drops any Ethernet padding too), then make room
+	 * for the new IPv6 and ICMPv6 headers after the Ethernet header (TC:
+	 * and make it all linear for the checksum).
+	 */
 	len = pkt_len(ctx, hook) - XP_ETH_HLEN;
-	if (len > quote && bpf_xdp_adjust_tail(ctx, -(int)(len - quote)))
-		return stat_drop(ctx, hook, XP_STAT_DROP_ADJUST);
-	if (bpf_xdp_adjust_head(ctx, -(XP_IPV6_HLEN + XP_ICMP6_HLEN)))
-		return stat_drop(ctx, hook, XP_STAT_DROP_ADJUST);
+	if (hook == XP_HOOK_XDP) {
+		if (len > quote &&
+		    bpf_xdp_adjust_tail(ctx, -(int)(len - quote)))
+			return stat_drop(ctx, hook, XP_STAT_DROP_ADJUST);
+		if (bpf_xdp_adjust_head(ctx, -(XP_IPV6_HLEN + XP_ICMP6_HLEN)))
+			return stat_drop(ctx, hook, XP_STAT_DROP_ADJUST);
+	} else {
+		if (len > quote &&
+		    bpf_skb_change_tail(ctx, XP_ETH_HLEN + quote, 0))
+			return stat_drop(ctx, hook, XP_STAT_DROP_ADJUST);
+		if (bpf_skb_adjust_room(ctx, XP_IPV6_HLEN + XP_ICMP6_HLEN,
+					BPF_ADJ_ROOM_MAC, 0))
+			return stat_drop(ctx, hook, XP_STAT_DROP_ADJUST);
+		pkt_pull(ctx, hook, pkt_len(ctx, hook));
+	}
 
 	data = pkt_data(ctx, hook);
 	end = pkt_end(ctx, hook);
@@ -143,7 +158,15 @@ static __always_inline int send_ptb(struct xdp_md *ctx, __u32 mtu)
 	*(__u16 *)(icmp + 2) = csum_fold(sum);
 
 	stat_count(XP_STAT_PTB_SENT, len);
-	return XDP_TX;
+	if (hook == XP_HOOK_XDP)
+		return XDP_TX;
+	/*
+	 * TC ingress: back out of the interface it came in on.  A
+	 * CHECKSUM_PARTIAL skb (from a local or veth sender) keeps stale
+	 * offload offsets, but it only goes back to that same sender, whose
+	 * receive path takes PARTIAL as verified; our checksum is right.
+	 */
+	return bpf_redirect(pkt_ifindex(ctx, hook), 0);
 }
 
 #endif /* XPMIP_BPF_ICMP_H */
