@@ -75,17 +75,32 @@ topo_down() {
 	return 0
 }
 
-# _topo_napi NS DEV...: GRO on, which gives a veth NAPI.  A veth can only
-# receive XDP_REDIRECTed frames (ndo_xdp_xmit from its peer) when it has
-# NAPI, i.e. an XDP program or GRO: so every peer of an interface the data
-# plane transmits on (the sw ports, the CN) gets it.
+# _topo_napi NS DEV...: give each veth NAPI.  A veth can only receive
+# XDP_REDIRECTed frames (ndo_xdp_xmit from its peer) when it has NAPI, that
+# is an XDP program or GRO; so every peer of an interface the data plane
+# transmits on (the sw ports, the CN) gets an XDP_PASS program (xpdp
+# xdp-pass).  GRO would do too but merges tunnelled TCP segments into
+# super-packets the XDP programs then see whole; it is only the fallback
+# when xpdp is not built.
+TOPO_XPDP=${TOPO_XPDP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/tools/xpdp}
 _topo_napi() {
 	local ns=$1 d
 	shift
 	for d in "$@"; do
+		if [ -x "$TOPO_XPDP" ]; then
+			"$TOPO_XPDP" -n "$ns" xdp-pass "$d" && continue
+		fi
 		ip netns exec "$ns" ethtool -K "$d" gro on 2>/dev/null ||
-			echo "topo: cannot enable GRO on $ns/$d" >&2
+			echo "topo: no NAPI on $ns/$d" >&2
 	done
+}
+
+# _topo_host_csum NS: a host's own packets leave with a full checksum (no
+# checksum offload), as they would on a wire; a veth otherwise hands on
+# CHECKSUM_PARTIAL packets that XDP programs forward unfinished.
+_topo_host_csum() {
+	ip netns exec "$1" ethtool -K eth0 tx off > /dev/null 2>&1 ||
+		echo "topo: cannot turn checksum offload off in $1" >&2
 }
 
 # _topo_sysctls NS: a router, or with "host" a SLAAC host
@@ -145,6 +160,7 @@ topo_add_mns() {
 	while read -r _ ns rest; do
 		# shellcheck disable=SC2086
 		ip -n "$ns" $rest || { rm -f "$batch"; return 1; }
+		_topo_host_csum "$ns"
 	done < "$batch"
 	rm -f "$batch"
 }
@@ -157,6 +173,10 @@ topo_up() {
 		ip netns add "$p$ns" || return 1
 		ip -n "$p$ns" link set lo up || return 1
 	done
+	# the switch is pure layer 2: no IPv6 on bridges or ports, or the
+	# bridges' own RS, MLD and DAD frames look like nodes to the MAGs
+	ip netns exec "${p}sw" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 > /dev/null || return 1
 	_topo_sysctls "${p}lma" router
 	_topo_sysctls "${p}mag1" router
 	_topo_sysctls "${p}mag2" router
@@ -176,6 +196,7 @@ topo_up() {
 	ip -n "${p}cn" link add eth0 type veth peer name lma-cn \
 		netns "${p}lma" || return 1
 	_topo_napi "${p}cn" eth0
+	_topo_host_csum "${p}cn"
 	ip -n "${p}cn" addr add $TOPO_CN/64 dev eth0 nodad
 	ip -n "${p}cn" link set eth0 up
 	ip -n "${p}cn" route add default via $TOPO_CN_GW

@@ -47,6 +47,9 @@ e2e_cleanup() {
 # e2e_init PREFIX: cleanup on any exit, a private folder
 e2e_init() {
 	E2E_P=$1
+	# one run per prefix at a time: a second `make test` waits here
+	exec 9> "/tmp/${E2E_P}lock"
+	flock -w 900 9 || echo "# e2e: could not lock /tmp/${E2E_P}lock" >&2
 	E2E_DIR=$(mktemp -d "/tmp/${E2E_P}XXXXXX")
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT TERM
@@ -101,8 +104,9 @@ e2e_ctl() {
 # control socket answers.
 e2e_start() {
 	local r=$1 t=${2:-10} pid end
-	topo_nsexec "${E2E_P}$r" "$XPMIPD" -c "$E2E_DIR/$r.conf" -f \
-		>> "$E2E_DIR/$r.log" 2>&1 &
+	# nsenter execs the daemon: $! is the daemon itself, not a subshell
+	nsenter --net=/run/netns/"${E2E_P}$r" -- \
+		"$XPMIPD" -c "$E2E_DIR/$r.conf" -f >> "$E2E_DIR/$r.log" 2>&1 &
 	pid=$!
 	echo "$pid" > "$E2E_DIR/$r.pid"
 	end=$(($(date +%s) + t))
@@ -192,7 +196,8 @@ e2e_lma_count() {
 
 # e2e_capture_start FILE [FILTER]: Mobility Header traffic at the LMA
 e2e_capture_start() {
-	topo_nsexec "${E2E_P}lma" tcpdump -q -n -i lma-tr -U -w "$1" \
+	nsenter --net=/run/netns/"${E2E_P}lma" -- \
+		tcpdump -q -n -i lma-tr -U -w "$1" \
 		"${2:-ip6 proto 135}" > "$E2E_DIR/tcpdump.log" 2>&1 &
 	echo $! > "$E2E_DIR/tcpdump.pid"
 	local i
@@ -217,10 +222,11 @@ e2e_capture_stop() {
 e2e_stream_recv() {
 	local i=$1 n=$2 csv=$3 out=$4 k
 	rm -f "$E2E_DIR/ready"
-	topo_nsexec "${E2E_P}mn$i" "$UDPSTREAM" recv -n "$n" -i eth0 \
+	nsenter --net=/run/netns/"${E2E_P}mn$i" -- \
+		"$UDPSTREAM" recv -n "$n" -i eth0 \
 		-m "$TOPO_MAG1_MAC" -m "$TOPO_MAG2_MAC" -c "$csv" \
 		-w "$E2E_DIR/ready" -t "${E2E_IDLE_MS:-1500}" \
-		-T "${E2E_MAX_S:-60}" > "$out" &
+		-T "${E2E_MAX_S:-60}" > "$out" 2>&1 &
 	E2E_RECV_PID=$!
 	for k in $(seq 100); do
 		[ -e "$E2E_DIR/ready" ] && return 0
