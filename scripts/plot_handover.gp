@@ -19,7 +19,7 @@ set key top left box opaque
 set grid
 set multiplot layout 2,1 title ttl font "sans,13"
 
-set xlabel "time since the node's link moved (ms)"
+set xlabel "time since the node's link moved to the other MAG (ms)"
 set ylabel "sequence number received"
 if (exists("info")) set label 1 info at graph 0.99, graph 0.06 right front
 set autoscale xfix
