@@ -10,6 +10,7 @@
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "xpmip.h"
 #include "bench.h"
 
 __u8 frame[BENCH_FRAME_MAX];
