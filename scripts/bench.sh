@@ -218,12 +218,17 @@ dirty=$(git status --porcelain --untracked-files=no 2>/dev/null | head -1)
 	How to read: section 1 times each XDP program with BPF test-run behind
 	a harness that restores the frame before every round (bpf/bench_harness.bpf.c);
 	"cost" is the harness run less the harness alone plus the XDP_PASS floor, so
-	it compares with the floors.  "output ok" means the output after all rounds
+	it compares with the floors (for programs that move the packet head it
+	still holds the harness's own bpf_xdp_adjust_head, a few ns: see the
+	building blocks).  "output ok" means the output after all rounds
 	equals one fresh run and the verdict and length are the path's.  "fib" rows
 	run with the nexthops map empty (the fallback), the others with the entry the
 	nexthop monitor keeps.  Targets (issue 2): (a) tunnel path ≤ 1.15× the bare
 	forwarder, (b) encapsulation with the nexthops map ≤ 3× XDP_TX, (c) a full
-	binding cache ≤ 1.2× one binding.  Section 2 counts packets at the sink in
+	binding cache ≤ 1.2× one binding.  The "reference: minimal encap" row is
+	not the data plane: it is the least an XDP encapsulation does (one lookup
+	for peer and next hop), to show what target (b) allows on this machine.
+	Section 2 counts packets at the sink in
 	alternating rounds.  The machine may be shared: compare medians and ranges.
 	EOF
 	cat "$BODY"
