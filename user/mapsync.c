@@ -11,6 +11,7 @@
 
 struct orphan {
 	struct xp_hnp_key key;
+	struct in6_addr peer;
 	struct xp_mn_key mn;		/* MAG: its mobile_nodes entry */
 	uint64_t expires_ms;
 };
@@ -18,6 +19,8 @@ struct orphan {
 struct mapsync {
 	struct dp *dp;
 	enum xp_role role;
+	struct nh_mon *nh;
+	bool restoring, nh_frozen;
 	struct mapsync_counters c;
 	struct orphan *orphans;
 	size_t n_orphans, cap_orphans;
@@ -41,6 +44,60 @@ int mapsync_new(struct mapsync **out, struct dp *dp, enum xp_role role)
 	ms->role = role;
 	*out = ms;
 	return 0;
+}
+
+void mapsync_set_nexthops(struct mapsync *ms, struct nh_mon *nh)
+{
+	ms->nh = nh;
+}
+
+void mapsync_set_restoring(struct mapsync *ms, bool restoring)
+{
+	ms->restoring = restoring;
+}
+
+void mapsync_freeze_nexthops(struct mapsync *ms)
+{
+	ms->nh_frozen = true;
+}
+
+int mapsync_nexthop_apply(void *arg, const struct in6_addr *peer,
+			  const struct xp_nexthop *nh)
+{
+	struct mapsync *ms = arg;
+	int r;
+
+	if (ms->nh_frozen)
+		return 0;
+	r = nh ? dp_nexthop_update(ms->dp, peer, nh) :
+		 dp_nexthop_delete(ms->dp, peer);
+	if (r == -ENOENT && !nh)
+		r = 0;
+	if (r < 0) {
+		ms->c.errors++;
+		return r;
+	}
+	if (nh)
+		ms->c.nexthop_updates++;
+	else
+		ms->c.nexthop_deletes++;
+	return 0;
+}
+
+/* one more (or one less) binding toward peer, for the next-hop monitor */
+static void peer_ref(struct mapsync *ms, const struct in6_addr *peer, bool add)
+{
+	char abuf[INET6_ADDRSTRLEN];
+	int r;
+
+	if (!ms->nh)
+		return;
+	r = add ? nh_mon_add_peer(ms->nh, peer) : nh_mon_del_peer(ms->nh, peer);
+	if (r < 0 && r != -ENOENT) {
+		inet_ntop(AF_INET6, peer, abuf, sizeof(abuf));
+		log_warn("mapsync: next hop toward %s: %s", abuf,
+			 strerror(-r));
+	}
 }
 
 void mapsync_free(struct mapsync *ms)
@@ -106,6 +163,12 @@ int mapsync_bce_up(struct mapsync *ms, const struct lma_bce_view *bce)
 		return r;
 	}
 	ms->c.binding_updates++;
+	if (what == MAPSYNC_NEW || ms->restoring) {
+		peer_ref(ms, &bce->pcoa, true);
+	} else if (what == MAPSYNC_MOVED) {
+		peer_ref(ms, &old.peer, false);
+		peer_ref(ms, &bce->pcoa, true);
+	}
 	if (ms->n_orphans)
 		adopt(ms, &key);
 	log_debug("mapsync: binding %s -> mag %s%s", pfx, mag,
@@ -127,6 +190,8 @@ void mapsync_bce_down(struct mapsync *ms, const struct lma_bce_view *bce)
 		log_err("mapsync: delete binding %s: %s", pfx, strerror(-r));
 		return;
 	}
+	if (r == 0)
+		peer_ref(ms, &bce->pcoa, false);
 	ms->c.binding_deletes++;
 	log_debug("mapsync: binding %s removed", pfx);
 }
@@ -169,6 +234,12 @@ int mapsync_mn_bound(struct mapsync *ms, const struct mag_mn_view *mn,
 	if (r < 0)
 		goto fail;
 	ms->c.mn_updates++;
+	if (what == MAPSYNC_NEW || ms->restoring) {
+		peer_ref(ms, &mn->lma, true);
+	} else if (memcmp(&old.peer, &mn->lma, sizeof(old.peer)) != 0) {
+		peer_ref(ms, &old.peer, false);
+		peer_ref(ms, &mn->lma, true);
+	}
 	if (ms->n_orphans)
 		adopt(ms, &m.hnp);
 	log_debug("mapsync: node %s prefix %s mapped", mn->mn_id, pfx);
@@ -184,6 +255,7 @@ void mapsync_mn_unbound(struct mapsync *ms, const struct mag_mn_view *mn)
 {
 	struct xp_mn_key mk = { 0 };
 	struct xp_hnp_key key;
+	struct xp_binding old;
 	int r;
 
 	mk.ifindex = (__u32)mn->ifindex;
@@ -200,6 +272,8 @@ void mapsync_mn_unbound(struct mapsync *ms, const struct mag_mn_view *mn)
 	if (mn->plen == 0)
 		return;
 	xp_hnp_key_from_prefix(&key, &mn->hnp);
+	if (dp_binding_lookup(ms->dp, &key, &old) < 0)
+		return;
 	r = dp_binding_delete(ms->dp, &key);
 	if (r < 0 && r != -ENOENT) {
 		ms->c.errors++;
@@ -207,6 +281,7 @@ void mapsync_mn_unbound(struct mapsync *ms, const struct mag_mn_view *mn)
 			strerror(-r));
 	} else if (r == 0) {
 		ms->c.binding_deletes++;
+		peer_ref(ms, &old.peer, false);
 	}
 	log_debug("mapsync: node %s unmapped", mn->mn_id);
 }
@@ -249,8 +324,11 @@ static int reconcile_one(const struct xp_hnp_key *key,
 	o->key = *key;
 	o->mn.ifindex = b->access_ifindex;
 	memcpy(o->mn.mac, b->mn_mac, sizeof(o->mn.mac));
+	o->peer = b->peer;
 	o->expires_ms = w->expires_ms;
 	ms->c.orphans_found++;
+	/* an orphan still forwards: its peer needs a next hop too */
+	peer_ref(ms, &b->peer, true);
 	memcpy(pfx.s6_addr, key->prefix, sizeof(key->prefix));
 	inet_ntop(AF_INET6, &pfx, abuf, sizeof(abuf));
 	inet_ntop(AF_INET6, &b->peer, peer, sizeof(peer));
@@ -314,8 +392,10 @@ void mapsync_run_timers(struct mapsync *ms, uint64_t now_ms)
 		if (ms->role == XP_ROLE_MAG && o->mn.ifindex &&
 		    dp_mn_delete(ms->dp, &o->mn) == 0)
 			ms->c.mn_deletes++;
-		if (dp_binding_delete(ms->dp, &o->key) == 0)
+		if (dp_binding_delete(ms->dp, &o->key) == 0) {
 			ms->c.binding_deletes++;
+			peer_ref(ms, &o->peer, false);
+		}
 		memcpy(pfx.s6_addr, o->key.prefix, sizeof(o->key.prefix));
 		inet_ntop(AF_INET6, &pfx, abuf, sizeof(abuf));
 		log_info("mapsync: orphan binding %s/64 expired, removed",

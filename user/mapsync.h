@@ -16,6 +16,7 @@
 #include "dataplane.h"
 #include "lma.h"
 #include "mag.h"
+#include "nexthop.h"
 
 struct mapsync_counters {
 	uint64_t binding_updates;	/* dp_binding_update calls */
@@ -26,12 +27,29 @@ struct mapsync_counters {
 	uint64_t orphans_found;		/* restart: unexplained map entries */
 	uint64_t orphans_adopted;	/* taken back by a new binding */
 	uint64_t orphans_expired;	/* removed after orphan lifetime */
+	uint64_t nexthop_updates;	/* nexthops map entries written */
+	uint64_t nexthop_deletes;
 };
 
 struct mapsync;
 
 int mapsync_new(struct mapsync **out, struct dp *dp, enum xp_role role);
 void mapsync_free(struct mapsync *ms);
+
+/*
+ * Next hops: with a monitor (nexthop.h, created with nh_mon_new_cb() and
+ * mapsync_nexthop_apply), every tunnel peer of a binding is added to it
+ * once per binding and removed with the binding, and the monitor's results
+ * are written to the "nexthops" map here.  mapsync_set_restoring(true)
+ * while the daemon takes bindings back after a restart: their map entries
+ * already exist, but the monitor must still count their peers.
+ */
+void mapsync_set_nexthops(struct mapsync *ms, struct nh_mon *nh);
+void mapsync_set_restoring(struct mapsync *ms, bool restoring);
+int mapsync_nexthop_apply(void *arg, const struct in6_addr *peer,
+			  const struct xp_nexthop *nh);
+/* stop writing next hops (a stop that leaves the data plane in place) */
+void mapsync_freeze_nexthops(struct mapsync *ms);
 
 /* what an update did to the map, for the daemon's log line */
 enum mapsync_result {

@@ -35,6 +35,7 @@
 #include "mag.h"
 #include "mapsync.h"
 #include "mhsock.h"
+#include "nexthop.h"
 #include "privs.h"
 #include "ra.h"
 #include "state.h"
@@ -71,9 +72,11 @@ struct daemon {
 	struct ra_ctx *ra;
 	struct ctl *ctl;
 	struct linkmon *lm;
+	struct nh_mon *nh;
 	struct iface ifs[2 * CFG_MAX_IFACES];
 	size_t n_ifs;
-	struct event *ev_sock, *ev_dp, *ev_ra, *ev_lm, *ev_timer, *ev_idle;
+	struct event *ev_sock, *ev_dp, *ev_ra, *ev_lm, *ev_nh, *ev_timer;
+	struct event *ev_idle;
 	struct event *ev_sig[3];
 	/* state file: written at most every state_interval_ms */
 	bool state_dirty;
@@ -639,6 +642,11 @@ static int ctl_stats(void *arg, struct ctl_reply *r)
 	COUNTER(r, "mapsync", &mc, orphans_found);
 	COUNTER(r, "mapsync", &mc, orphans_adopted);
 	COUNTER(r, "mapsync", &mc, orphans_expired);
+	COUNTER(r, "mapsync", &mc, nexthop_updates);
+	COUNTER(r, "mapsync", &mc, nexthop_deletes);
+	if (d->nh)
+		ctl_reply_counter(r, "mapsync", "nexthops_installed",
+				  nh_mon_installed(d->nh));
 	COUNTER(r, "daemon", &d->c, state_writes);
 	COUNTER(r, "daemon", &d->c, state_write_errors);
 	COUNTER(r, "daemon", &d->c, attach_dp_event);
@@ -785,6 +793,16 @@ static void on_link(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	linkmon_input(d->lm);
 	rearm(d);
+}
+
+static void on_nexthop(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	if (nh_mon_input(d->nh) < 0)
+		nh_mon_resync(d->nh);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -1115,8 +1133,10 @@ static void restore(struct daemon *d)
 	};
 	int n, orphans;
 
+	mapsync_set_restoring(d->ms, true);
 	n = state_load(d->cfg.state_file, config_role_str(d->cfg.role),
 		       &xp_clock_system, &ops, d);
+	mapsync_set_restoring(d->ms, false);
 	if (n == -ENOENT)
 		log_info("state: no %s, starting empty", d->cfg.state_file);
 	else if (n < 0)
@@ -1231,6 +1251,17 @@ static int setup(struct daemon *d)
 	r = mapsync_new(&d->ms, d->dp, o.role);
 	if (r < 0)
 		return r;
+	/*
+	 * Next hops toward the tunnel peers, from netlink; through map sync,
+	 * the only map writer.  Without it the data plane asks the FIB.
+	 */
+	d->nh = nh_mon_new_cb(mapsync_nexthop_apply, d->ms);
+	if (d->nh)
+		mapsync_set_nexthops(d->ms, d->nh);
+	else
+		log_warn("next-hop monitor: %s: the data plane will use the "
+			 "FIB for every packet",
+			 strerror(errno));
 	r = mhsock_open(&d->sock, local);
 	if (r < 0)
 		return r;
@@ -1266,6 +1297,9 @@ static int setup(struct daemon *d)
 	}
 	r = add_event(d, &d->ev_sock, d->sock.fd, on_mh);
 	if (r < 0)
+		return r;
+	if (d->nh && (r = add_event(d, &d->ev_nh, nh_mon_fd(d->nh),
+				    on_nexthop)) < 0)
 		return r;
 	r = linkmon_open(&d->lm, link_event, d);
 	if (r == 0)
@@ -1307,9 +1341,10 @@ static int setup(struct daemon *d)
 
 static void teardown(struct daemon *d)
 {
-	struct event *evs[] = { d->ev_sock, d->ev_dp,	  d->ev_ra,
-				d->ev_lm,   d->ev_timer,  d->ev_idle,
-				d->ev_sig[0], d->ev_sig[1], d->ev_sig[2] };
+	struct event *evs[] = { d->ev_sock,   d->ev_dp,	    d->ev_ra,
+				d->ev_lm,     d->ev_nh,	    d->ev_timer,
+				d->ev_idle,   d->ev_sig[0], d->ev_sig[1],
+				d->ev_sig[2] };
 
 	/*
 	 * The bindings outlive us: the next start takes them back.  Never
@@ -1331,6 +1366,10 @@ static void teardown(struct daemon *d)
 		mag_free(d->mag);
 	if (d->sock.fd >= 0)
 		mhsock_close(&d->sock);
+	/* next hops left in place stay useful to the programs left running */
+	if (d->ms && d->keep_dataplane)
+		mapsync_freeze_nexthops(d->ms);
+	nh_mon_free(d->nh);
 	mapsync_free(d->ms);
 	/* detaching programs and unpinning maps are privileged */
 	privs_raise();

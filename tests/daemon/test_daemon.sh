@@ -172,6 +172,24 @@ check "bpftool map dump pinned: $hnp/64 -> MAG1 at the LMA" \
 	[ "$(pinned_peer lma "$hnp")" = "$TOPO_MAG1" ]
 check "bpftool map dump pinned: $hnp/64 -> LMA at MAG1" \
 	[ "$(pinned_peer mag1 "$hnp")" = "$TOPO_LMAA" ]
+# the next-hop monitor resolved each side's tunnel peer into "nexthops"
+nh_peers() {
+	bpftool -j map dump pinned "/sys/fs/bpf/xpmip/${P}$1/nexthops" |
+		python3 -c "
+import ipaddress, json, sys
+def raw(v):
+    return bytes(int(x, 0) if isinstance(x, str) else x for x in v)
+for e in json.load(sys.stdin):
+    f = e.get('formatted', e)
+    k = f['key']
+    k = k['in6_u']['u6_addr8'] if isinstance(k, dict) else k
+    print(ipaddress.ip_address(raw(k)))"
+}
+sleep 0.5
+check "next hop toward MAG1 in the LMA's nexthops map" \
+	grep -qx "$TOPO_MAG1" <(nh_peers lma)
+check "next hop toward the LMA in MAG1's nexthops map" \
+	grep -qx "$TOPO_LMAA" <(nh_peers mag1)
 check "ping MN1 ($addr) -> CN" \
 	ip netns exec ${P}mn1 ping -q -c 3 -i 0.2 -W 2 -I "$addr" $TOPO_CN
 check "xpmipctl -j show at the LMA: MN1's binding via MAG1" \
