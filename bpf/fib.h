@@ -140,6 +140,12 @@ static __always_inline int send_to(void *ctx, const int hook,
 		return stat_drop(ctx, hook, XP_STAT_DROP_TRUNCATED);
 	__builtin_memcpy(eth->h_dest, nh->dmac, XP_ETH_ALEN);
 	__builtin_memcpy(eth->h_source, nh->smac, XP_ETH_ALEN);
+	/*
+	 * TC egress already on the right interface: let it go on rather
+	 * than redirect (a redirected skb skips generic XDP on a veth peer).
+	 */
+	if (hook == XP_HOOK_TC_EGRESS && nh->ifindex == pkt_ifindex(ctx, hook))
+		return XP_TC_ACT_OK;
 	if (hook != XP_HOOK_XDP)
 		return bpf_redirect(nh->ifindex, 0);
 	/* the devmap when dp_attach registered the port, else plain */

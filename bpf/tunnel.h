@@ -77,9 +77,16 @@ static __always_inline int tunnel_push(void *ctx, const int hook,
 			return -1;
 		__builtin_memcpy(data, data + XP_TUNNEL_OVERHEAD, XP_ETH_HLEN);
 	} else {
-		if (bpf_skb_adjust_room(ctx, XP_TUNNEL_OVERHEAD,
-					BPF_ADJ_ROOM_MAC,
-					BPF_F_ADJ_ROOM_ENCAP_L3_IPV6))
+		/*
+		 * Only a GSO skb needs to be marked as a tunnel (so it is
+		 * segmented inside); a marked plain skb confuses generic XDP
+		 * on the far end, which strips the outer header without
+		 * clearing the mark.
+		 */
+		if (bpf_skb_adjust_room(
+			ctx, XP_TUNNEL_OVERHEAD, BPF_ADJ_ROOM_MAC,
+			pkt_is_gso(ctx, hook) ? BPF_F_ADJ_ROOM_ENCAP_L3_IPV6
+					      : 0))
 			return -1;
 		pkt_pull(ctx, hook, XP_ETH_HLEN + 2 * XP_IPV6_HLEN);
 		data = pkt_data(ctx, hook);

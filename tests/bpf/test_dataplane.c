@@ -822,11 +822,12 @@ static const struct tcase cases[] = {
       .i = {.src = MN1, .dst = CN, .tc = 0x29, .hl = 63}},
      .stat = XP_STAT_LMA_DECAP},
     /* TC */
-    {"tc egress: lma's own packet to a home prefix is tunnelled",
+    {"tc egress: lma's own packet to a home prefix is tunnelled, "
+     "same interface: goes on without a redirect",
      P_TC_LMA_EG,
      {.smac = mac_ya, .dmac = mac_cn, .i = {.src = LMAA, .dst = MN2, .hl = 64}},
      0,
-     7 /* TC_ACT_REDIRECT */,
+     0 /* TC_ACT_OK */,
      OUT_FRAME,
      {.smac = mac_nh2s,
       .dmac = mac_nh2d,

@@ -37,8 +37,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-lma() { "$XPDP" -n "$LMA" -r lma -I "$LI" -a $LMAA -m 1024 "$@"; }
-mag() { "$XPDP" -n "$MAG" -r mag -I "$MI" -a $PCOA -m 1024 "$@"; }
+# XPDP_XDP_MODE=generic|native|auto (default auto: native on veths)
+MODE=${XPDP_XDP_MODE:-auto}
+lma() { "$XPDP" -n "$LMA" -r lma -I "$LI" -a $LMAA -m 1024 -x $MODE "$@"; }
+mag() { "$XPDP" -n "$MAG" -r mag -I "$MI" -a $PCOA -m 1024 -x $MODE "$@"; }
 inns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 # knob NS NAME VALUE: an IPv6 sysctl of the namespace (no procps needed)
 knob() { ip netns exec "$1" sh -c "echo $3 > /proc/sys/net/ipv6/conf/$2"; }
@@ -240,13 +242,20 @@ check "tc_lma_ingress filter on lma-cn" \
 	bash -c "ip netns exec $LMA tc filter show dev lma-cn ingress |
 		grep -q tc_lma_ingress"
 before=$(lma stats | stat_of lma_encap)
-check "ping CN -> MN through tc ingress" \
-	inns $CN ping -6 -q -c 2 -i 0.2 -W 2 $MNA
-after=$(lma stats | stat_of lma_encap)
-if [ "${after:-0}" -ge $((before + 2)) ]; then
-	ok "tc ingress counted lma_encap ($before -> $after)"
+if [ "$MODE" = generic ]; then
+	# generic XDP skips skbs a TC program redirected, even across a
+	# veth pair: the MAG's xdp_mag_core would never see these
+	skip "ping CN -> MN through tc ingress (generic xdp on the MAG)"
+	skip "tc ingress counted lma_encap (generic xdp on the MAG)"
 else
-	fail "tc ingress counted lma_encap ($before -> ${after:-none})"
+	check "ping CN -> MN through tc ingress" \
+		inns $CN ping -6 -q -c 2 -i 0.2 -W 2 $MNA
+	after=$(lma stats | stat_of lma_encap)
+	if [ "${after:-0}" -ge $((before + 2)) ]; then
+		ok "tc ingress counted lma_encap ($before -> $after)"
+	else
+		fail "tc ingress counted lma_encap ($before -> ${after:-none})"
+	fi
 fi
 check "lma: back to xdp on lma-cn" lma attach lma-cn core
 check "tc_lma_ingress filter gone from lma-cn" \
