@@ -7,7 +7,8 @@
  * bench_fwd: a bare IPv6 forwarder, what every tunnel path has to do anyway:
  * bpf_fib_lookup(), hop limit decrement, MAC rewrite, redirect through a
  * devmap.  No tunnel, no binding lookup.
- * bench_sink: counts frames and bytes per CPU and drops them.
+ * bench_sink: counts frames, bytes and tunnelled (IPv6-in-IPv6) frames per
+ * CPU and drops them.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -24,10 +25,12 @@ struct {
 	__type(value, __u32);
 } fwd_ports SEC(".maps");
 
-/* bench_sink counters: [0] frames, [1] bytes. */
+/* bench_sink counters, enum sink_counter */
+enum sink_counter { SINK_FRAMES = 0, SINK_BYTES, SINK_TUNNELLED, SINK_MAX };
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, SINK_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
 } sink_count SEC(".maps");
@@ -85,16 +88,29 @@ int bench_fwd(struct xdp_md *ctx)
 SEC("xdp")
 int bench_sink(struct xdp_md *ctx)
 {
-	__u32 k = 0;
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct ipv6hdr *ip6 = (void *)(eth + 1);
+	__u32 k = SINK_FRAMES;
 	__u64 *v;
 
 	v = bpf_map_lookup_elem(&sink_count, &k);
 	if (v)
 		*v += 1;
-	k = 1;
+	k = SINK_BYTES;
 	v = bpf_map_lookup_elem(&sink_count, &k);
 	if (v)
-		*v += ctx->data_end - ctx->data;
+		*v += end - data;
+	/* an IPv6-in-IPv6 packet: the gateway tunnelled it */
+	if ((void *)(ip6 + 1) > end ||
+	    eth->h_proto != bpf_htons(XP_ETH_P_IPV6) ||
+	    ip6->nexthdr != XP_IPPROTO_IPV6)
+		return XDP_DROP;
+	k = SINK_TUNNELLED;
+	v = bpf_map_lookup_elem(&sink_count, &k);
+	if (v)
+		*v += 1;
 	return XDP_DROP;
 }
 

@@ -16,7 +16,11 @@
  *              MN's prefix, next hop by bpf_fib_lookup
  *   encap      the same with the nexthops map kept by the nexthop monitor
  * The rate of a round is what the sink counted divided by the round's
- * time; the table gives medians over the rounds and their ratios.
+ * time; the table gives medians over the rounds and their ratios.  It
+ * also shows which share of what arrived was tunnelled, and how many
+ * packets the data plane counted as encapsulated and redirected by XDP
+ * (lma_encap) per packet at the sink: about 100% for the encap modes, or
+ * the rate is not the XDP path's.
  *
  *   bench_path GEN_NS GW_NS SINK_NS [--rounds N] [--seconds S]
  *              [--instance NAME]
@@ -74,6 +78,9 @@ struct path {
 	char instance[32];
 	double pps[M_N][MAX_ROUNDS];
 	double offered[M_N][MAX_ROUNDS];
+	__u64 rx[M_N];	      /* frames at the sink, all rounds */
+	__u64 tunnelled[M_N]; /* of which IPv6-in-IPv6 */
+	__u64 xdp_encap[M_N]; /* data plane's lma_encap count */
 	unsigned int rounds;
 	double seconds;
 };
@@ -131,11 +138,11 @@ static __u32 build_frame(__u8 *f)
 	return 14 + 40 + plen;
 }
 
-static __u64 sink_count(struct path *p)
+/* One of bench_sink's counters (0 frames, 1 bytes, 2 tunnelled). */
+static __u64 sink_count(struct path *p, __u32 k)
 {
 	int ncpu = libbpf_num_possible_cpus(), i;
 	__u64 v[256] = {0}, sum = 0;
-	__u32 k = 0;
 
 	if (ncpu > 256 ||
 	    bpf_map_lookup_elem(bpf_map__fd(p->sink->maps.sink_count), &k, v))
@@ -343,7 +350,8 @@ int main(int argc, char **argv)
 	/* alternating paired rounds: every mode once per round */
 	for (r = 0; r < p.rounds; r++) {
 		for (m = 0; m < M_N; m++) {
-			__u64 c0, c1;
+			struct xp_stat st0[XP_STAT_MAX], st1[XP_STAT_MAX];
+			__u64 c0, c1, n0, n1;
 			long long sent;
 
 			err = gw_mode(&p, m);
@@ -357,16 +365,26 @@ int main(int argc, char **argv)
 				err = -EIO;
 				goto out;
 			}
-			c0 = sink_count(&p);
+			c0 = sink_count(&p, 0);
+			n0 = sink_count(&p, 2);
+			if (dp_stats_read(p.dp, st0))
+				memset(st0, 0, sizeof(st0));
 			t0 = now_s();
 			sent = generate(&p, p.seconds);
 			t1 = now_s();
 			usleep(50000); /* let the rings drain */
-			c1 = sink_count(&p);
+			c1 = sink_count(&p, 0);
+			n1 = sink_count(&p, 2);
+			if (dp_stats_read(p.dp, st1))
+				memset(st1, 0, sizeof(st1));
 			if (sent < 0) {
 				err = -EIO;
 				goto out;
 			}
+			p.rx[m] += c1 - c0;
+			p.tunnelled[m] += n1 - n0;
+			p.xdp_encap[m] += st1[XP_STAT_LMA_ENCAP].packets -
+					  st0[XP_STAT_LMA_ENCAP].packets;
 			p.pps[m][r] = (c1 - c0) / (t1 - t0);
 			p.offered[m][r] = sent / (t1 - t0);
 		}
@@ -379,17 +397,21 @@ int main(int argc, char **argv)
 	       "sink, medians.\n\n",
 	       p.rounds, p.seconds);
 	printf("| gateway | Mpps median | min–max | offered Mpps | vs kernel "
-	       "| vs bare XDP fwd |\n|---|---|---|---|---|---|\n");
+	       "| vs bare XDP fwd | tunnelled at sink | XDP encap count / "
+	       "sink |\n|---|---|---|---|---|---|---|---|\n");
 	for (m = 0; m < M_N; m++) {
 		double s[MAX_ROUNDS];
 
 		memcpy(s, p.pps[m], p.rounds * sizeof(double));
 		qsort(s, p.rounds, sizeof(double), cmp_double);
-		printf("| %s | %.3f | %.3f–%.3f | %.2f | %.2f× | %.2f× |\n",
+		printf("| %s | %.3f | %.3f–%.3f | %.2f | %.2f× | %.2f× | "
+		       "%.1f%% | %.1f%% |\n",
 		       mode_name[m], med[m] / 1e6, s[0] / 1e6,
 		       s[p.rounds - 1] / 1e6,
 		       median(p.offered[m], p.rounds) / 1e6,
-		       med[m] / med[M_KERNEL], med[m] / med[M_FWD]);
+		       med[m] / med[M_KERNEL], med[m] / med[M_FWD],
+		       p.rx[m] ? 100.0 * p.tunnelled[m] / p.rx[m] : 0,
+		       p.rx[m] ? 100.0 * p.xdp_encap[m] / p.rx[m] : 0);
 	}
 	printf("\n| target | measured | target | |\n|---|---|---|---|\n");
 	printf("| encap (nexthops map) vs kernel forwarding | %.2f× | ≥ 1.30× "

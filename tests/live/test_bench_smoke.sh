@@ -57,6 +57,19 @@ for mode in "kernel forwarding (no XDP)" "bare XDP forwarder" \
 		fail "whole path, $mode: packets reach the sink (${mpps:-none})"
 	fi
 done
+# what the sink got in the encap rounds is tunnelled, by the XDP program
+for mode in "LMA encap, fib" "LMA encap, nexthops map"; do
+	line=$(sed -n '/^## 2\./,$p' "$MD" | grep -F "| $mode |")
+	tun=$(echo "$line" | cut -d'|' -f8 | tr -d ' %')
+	xdp=$(echo "$line" | cut -d'|' -f9 | tr -d ' %')
+	if awk -v t="${tun:-0}" -v x="${xdp:-0}" \
+		'BEGIN { exit !(t >= 99 && x >= 99 && x <= 101) }'; then
+		ok "whole path, $mode: tunnelled by XDP ($tun%, $xdp%)"
+	else
+		fail "whole path, $mode: tunnelled by XDP (${tun:-?}%, ${xdp:-?}%)"
+	fi
+done
+
 after=$(ip netns | grep -E '^xpb[nw]-' | sort)
 check "namespaces removed" [ "$before" = "$after" ]
 tap_done
