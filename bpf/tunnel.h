@@ -78,10 +78,9 @@ static __always_inline int tunnel_push(void *ctx, const int hook,
 		__builtin_memcpy(data, data + XP_TUNNEL_OVERHEAD, XP_ETH_HLEN);
 	} else {
 		/*
-		 * Only a GSO skb needs to be marked as a tunnel (so it is
-		 * segmented inside); a marked plain skb confuses generic XDP
-		 * on the far end, which strips the outer header without
-		 * clearing the mark.
+		 * Only a GSO skb needs the tunnel mark, so that it is
+		 * segmented inside the tunnel; a plain skb leaves as the
+		 * plain IPv6 packet it now is.
 		 */
 		if (bpf_skb_adjust_room(
 			ctx, XP_TUNNEL_OVERHEAD, BPF_ADJ_ROOM_MAC,
