@@ -246,6 +246,41 @@ check "binding refreshed after the restarts (PBUs $n0 -> $n1)" \
 check "binding alive past one lifetime" \
 	[ "$(e2e_lma_mag_of "$hnp")" = "$TOPO_MAG1" ]
 
+# a PBU flood from an unauthorized host on the transport segment: every PBU
+# answered (status 154) or counted, the LMA alive, MN1's binding kept
+topo_add_host $P atk tr 2001:db8:1::66/64
+sleep 0.3
+rx0=$(E2E_VERB=stats e2e_json lma "j['lma']['pbu_rx']")
+topo_nsexec ${P}atk timeout 10 python3 - <<'PY' > "$E2E_DIR/flood.out"
+import importlib.util, socket, time
+spec = importlib.util.spec_from_file_location("mhi", "tests/e2e/mhinject.py")
+mhi = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mhi)
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, mhi.IPPROTO_MH)
+s.setsockopt(socket.IPPROTO_IPV6, mhi.IPV6_CHECKSUM, 4)
+s.setblocking(False)
+n, end = 0, time.time() + 2
+while time.time() < end and n < 200000:
+    try:
+        s.sendto(mhi.pbu(n & 0xffff, 60, "flood%d@x" % (n % 1000), 1),
+                 ("2001:db8:1::1", 0))
+        n += 1
+    except BlockingIOError:
+        time.sleep(0.001)
+print(n)
+PY
+sleep 0.5
+sent=$(cat "$E2E_DIR/flood.out")
+rx1=$(E2E_VERB=stats e2e_json lma "j['lma']['pbu_rx']")
+st154=$(E2E_VERB=stats e2e_json lma "j['lma'].get('pba_status_154', 0)")
+echo "# flood: $sent PBUs sent in 2 s, LMA took $((rx1 - rx0)), answered $st154 with 154"
+check "PBU flood: the LMA handled them (status 154)" [ "${st154:-0}" -gt 100 ]
+check "PBU flood: LMA alive" e2e_alive lma
+check "PBU flood: MN1's binding kept" \
+	[ "$(e2e_lma_mag_of "$hnp")" = "$TOPO_MAG1" ]
+check "PBU flood: no flood binding created" \
+	[ "$(e2e_json lma "sum(1 for b in j['bindings'] if b['mn_id'].startswith('flood'))")" = 0 ]
+
 # the state file lost: the map entry is an orphan, still forwarding, and
 # the MAG's next refresh makes it a binding again
 restart_without_state() {
