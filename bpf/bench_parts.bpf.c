@@ -43,6 +43,25 @@ struct {
 	__type(value, __u32);
 } part_ports SEC(".maps");
 
+/*
+ * A full binding cache as the data plane keeps it (no preallocation) and
+ * the same preallocated; the loader sizes both, userspace fills both.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1);
+	__type(key, struct xp_hnp_key);
+	__type(value, struct xp_binding);
+} part_full_np SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct xp_hnp_key);
+	__type(value, struct xp_binding);
+} part_full_pre SEC(".maps");
+
 /* part_min_encap's bindings: peer and next hop in one value */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -58,6 +77,9 @@ struct in6_addr part_peer;
 __u32 part_port;
 struct in6_addr part_fib_dst;
 struct in6_addr part_local;
+/* spread lookups: prefixes part_key + (part_round % part_n), bytes 4..7 */
+__u32 part_n;
+__u32 part_round;
 volatile __u64 part_sink;
 
 #define REPEAT_OPS(body)                                                       \
@@ -113,6 +135,42 @@ SEC("xdp")
 int part_ktime(struct xdp_md *ctx __attribute__((unused)))
 {
 	REPEAT_OPS(part_sink += bpf_ktime_get_ns());
+	return XDP_PASS;
+}
+
+/* One lookup of the next of part_n prefixes in @map, every call. */
+#define SPREAD_LOOKUP(map)                                                     \
+	do {                                                                   \
+		struct xp_hnp_key k_ = part_key;                               \
+		__u32 v_ = part_n ? part_round++ % part_n : 0;                 \
+		__u32 b_;                                                      \
+                                                                               \
+		__builtin_memcpy(&b_, &k_.prefix[4], 4);                       \
+		b_ = bpf_htonl(bpf_ntohl(b_) + v_);                            \
+		__builtin_memcpy(&k_.prefix[4], &b_, 4);                       \
+		if (bpf_map_lookup_elem(&map, &k_))                            \
+			part_sink++;                                           \
+	} while (0)
+
+SEC("xdp")
+int part_spread_np(struct xdp_md *ctx __attribute__((unused)))
+{
+	REPEAT_OPS(SPREAD_LOOKUP(part_full_np));
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int part_spread_pre(struct xdp_md *ctx __attribute__((unused)))
+{
+	REPEAT_OPS(SPREAD_LOOKUP(part_full_pre));
+	return XDP_PASS;
+}
+
+/* The same key arithmetic on a one-entry map: the cost without misses. */
+SEC("xdp")
+int part_spread_one(struct xdp_md *ctx __attribute__((unused)))
+{
+	REPEAT_OPS(SPREAD_LOOKUP(part_bindings));
 	return XDP_PASS;
 }
 

@@ -334,18 +334,17 @@ static int lma_binding(struct dp *dp, __u32 n)
 }
 
 /*
- * Fills @dp's bindings up to @total entries (prefixes 1..total-1 next to
- * the one the frames use), in batches as the daemon would at restart.
+ * Fills the bindings map @fd with prefixes @from..total-1 (prefix 0 is the
+ * one the frames use), in batches as the daemon would at restart.
  */
-static int fill_bindings(struct dp *dp, __u32 total)
+static int fill_bindings(int fd, __u32 from, __u32 total)
 {
 	const __u32 chunk = 65536;
 	struct xp_binding *vals;
 	struct xp_hnp_key *keys;
-	__u32 i, n, done = 1;
-	int fd, err = 0;
+	__u32 i, n, done = from;
+	int err = 0;
 
-	fd = dp_map_fd(dp, "bindings");
 	if (fd < 0)
 		return fd;
 	keys = calloc(chunk, sizeof(*keys));
@@ -449,12 +448,20 @@ static int parts_fill(struct bench *b)
 	struct xp_nexthop nh = {.mtu = 1500};
 	struct bench_fast_binding fb = {.nh = {.ifindex = b->x0, .mtu = 1500}};
 	__u32 port = b->x0;
+	int err;
 
 	hnp_key(&pt->bss->part_key, 0);
 	pt->bss->part_peer = addr(MAG_ADDR);
 	pt->bss->part_local = addr(LMA_ADDR);
 	pt->bss->part_port = port;
 	pt->bss->part_fib_dst = addr(CN_ADDR);
+	pt->bss->part_n = b->bindings;
+	err = fill_bindings(bpf_map__fd(pt->maps.part_full_np), 0, b->bindings);
+	if (!err)
+		err = fill_bindings(bpf_map__fd(pt->maps.part_full_pre), 0,
+				    b->bindings);
+	if (err)
+		return err;
 	if (bpf_map_update_elem(bpf_map__fd(pt->maps.part_bindings),
 				&pt->bss->part_key, &v, BPF_ANY) ||
 	    bpf_map_update_elem(bpf_map__fd(pt->maps.part_nexthops),
@@ -489,7 +496,8 @@ static int big_setup(struct bench *b, const struct dp_opts *lo)
 	if (!err)
 		err = lma_binding(b->big, 0);
 	if (!err)
-		err = fill_bindings(b->big, b->bindings);
+		err = fill_bindings(dp_map_fd(b->big, "bindings"), 1,
+				    b->bindings);
 	if (err)
 		return err;
 	memcpy(nh.dmac, mac_nb, 6);
@@ -519,7 +527,15 @@ static int setup(struct bench *b)
 
 	b->h = bench_harness__open_and_load();
 	b->f = bench_fwd__open_and_load();
-	b->parts = bench_parts__open_and_load();
+	b->parts = bench_parts__open();
+	if (b->parts && (bpf_map__set_max_entries(b->parts->maps.part_full_np,
+						  b->bindings) ||
+			 bpf_map__set_max_entries(b->parts->maps.part_full_pre,
+						  b->bindings) ||
+			 bench_parts__load(b->parts))) {
+		bench_parts__destroy(b->parts);
+		b->parts = NULL;
+	}
 	if (!b->h || !b->f || !b->parts)
 		return -errno;
 	err = parts_fill(b);
@@ -739,6 +755,12 @@ int main(int argc, char **argv)
 	    {"per-CPU stats counter (lookup + 2 adds)",
 	     b.parts->progs.part_percpu_stat},
 	    {"atomic add on a binding counter", b.parts->progs.part_atomic_add},
+	    {"hash lookup, next of N prefixes, 1-entry map (no misses)",
+	     b.parts->progs.part_spread_one},
+	    {"hash lookup, next of N prefixes, full map, no prealloc",
+	     b.parts->progs.part_spread_np},
+	    {"hash lookup, next of N prefixes, full map, preallocated",
+	     b.parts->progs.part_spread_pre},
 	    {"bpf_ktime_get_ns", b.parts->progs.part_ktime},
 	    {"bpf_ktime_get_coarse_ns", b.parts->progs.part_ktime_coarse},
 	    {"bpf_xdp_adjust_head -40 and +40",
@@ -781,8 +803,11 @@ int main(int argc, char **argv)
 	row(&c[C_MIN_ENCAP], cost(&c[C_MIN_ENCAP], h, p), cost(tx, h, p),
 	    "XDP_TX");
 	printf("\nBuilding blocks: each program repeats one operation 8 "
-	       "times; ns per operation = (median − XDP_PASS floor) / 8.\n\n"
-	       "| operation | ns per run (median) | ns per operation |\n"
+	       "times; ns per operation = (median − XDP_PASS floor) / 8.  "
+	       "\"Next of N prefixes\" looks up a different one of the N = %u "
+	       "prefixes every time.\n\n",
+	       b.bindings);
+	printf("| operation | ns per run (median) | ns per operation |\n"
 	       "|---|---|---|\n");
 	for (i = 1; i <= npd; i++)
 		printf("| %s | %.1f | %.1f |\n", pc[i].name, pc[i].median,
