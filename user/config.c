@@ -30,9 +30,9 @@ static int cerr(struct cctx *c, const config_setting_t *s, const char *what,
 {
 	char reason[256];
 	unsigned int line = s ? config_setting_source_line(s) : 0;
-	const char *file = s && config_setting_source_file(s) ?
-				   config_setting_source_file(s) :
-				   c->file;
+	const char *file = s && config_setting_source_file(s)
+			       ? config_setting_source_file(s)
+			       : c->file;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -87,15 +87,15 @@ static int member(struct cctx *c, const config_setting_t *group,
 		  const config_setting_t **out)
 {
 	static const char *const tnames[] = {
-		[CONFIG_TYPE_NONE] = "nothing",
-		[CONFIG_TYPE_GROUP] = "a group { }",
-		[CONFIG_TYPE_INT] = "an integer",
-		[CONFIG_TYPE_INT64] = "an integer",
-		[CONFIG_TYPE_FLOAT] = "a number",
-		[CONFIG_TYPE_STRING] = "a string",
-		[CONFIG_TYPE_BOOL] = "true or false",
-		[CONFIG_TYPE_ARRAY] = "an array [ ]",
-		[CONFIG_TYPE_LIST] = "a list ( )",
+	    [CONFIG_TYPE_NONE] = "nothing",
+	    [CONFIG_TYPE_GROUP] = "a group { }",
+	    [CONFIG_TYPE_INT] = "an integer",
+	    [CONFIG_TYPE_INT64] = "an integer",
+	    [CONFIG_TYPE_FLOAT] = "a number",
+	    [CONFIG_TYPE_STRING] = "a string",
+	    [CONFIG_TYPE_BOOL] = "true or false",
+	    [CONFIG_TYPE_ARRAY] = "an array [ ]",
+	    [CONFIG_TYPE_LIST] = "a list ( )",
 	};
 	const config_setting_t *s = config_setting_get_member(group, name);
 	char what[128];
@@ -119,9 +119,8 @@ static int member(struct cctx *c, const config_setting_t *group,
 	return 1;
 }
 
-static int get_str(struct cctx *c, const config_setting_t *g,
-		   const char *gname, const char *name, char *buf, size_t size,
-		   bool required)
+static int get_str(struct cctx *c, const config_setting_t *g, const char *gname,
+		   const char *name, char *buf, size_t size, bool required)
 {
 	const config_setting_t *s;
 	const char *v;
@@ -134,8 +133,7 @@ static int get_str(struct cctx *c, const config_setting_t *g,
 	v = config_setting_get_string(s);
 	full_name(what, sizeof(what), gname, name);
 	if (strlen(v) >= size)
-		return cerr(c, s, what, "longer than %zu characters",
-			    size - 1);
+		return cerr(c, s, what, "longer than %zu characters", size - 1);
 	if (!*v)
 		return cerr(c, s, what, "empty");
 	strcpy(buf, v);
@@ -230,8 +228,8 @@ static int parse_prefix(struct cctx *c, const config_setting_t *s,
 		return cerr(c, s, what, "'%s' is not an IPv6 prefix", v);
 	for (int bit = (int)len; bit < 128; bit++)
 		if (out->s6_addr[bit / 8] & (0x80 >> (bit % 8)))
-			return cerr(c, s, what,
-				    "'%s' has bits set after /%ld", v, len);
+			return cerr(c, s, what, "'%s' has bits set after /%ld",
+				    v, len);
 	*plen = (uint8_t)len;
 	return 0;
 }
@@ -257,7 +255,7 @@ static int get_ifaces(struct cctx *c, const config_setting_t *g,
 		      const char *gname, const char *name,
 		      struct cfg_iface *out, size_t *n, bool access)
 {
-	static const char *const keys[] = { "name", "link", NULL };
+	static const char *const keys[] = {"name", "link", NULL};
 	const config_setting_t *s;
 	char what[128];
 	int r, len;
@@ -303,9 +301,10 @@ static int get_ifaces(struct cctx *c, const config_setting_t *g,
 			else if (strcmp(link, "shared") == 0)
 				ifc->p2p = false;
 			else
-				return cerr(c, e, what,
-					    "link '%s' is not point-to-point or shared",
-					    link);
+				return cerr(
+				    c, e, what,
+				    "link '%s' is not point-to-point or shared",
+				    link);
 		} else {
 			return cerr(c, e, what,
 				    "interfaces are names or groups");
@@ -326,9 +325,9 @@ static int get_policies(struct cctx *c, const config_setting_t *g,
 			const char *gname, bool mag, struct cfg_policy **out,
 			size_t *n)
 {
-	static const char *const lma_keys[] = { "mn_id", "prefix", NULL };
-	static const char *const mag_keys[] = { "mn_id", "mac", "lma",
-						"prefix", NULL };
+	static const char *const lma_keys[] = {"mn_id", "prefix", NULL};
+	static const char *const mag_keys[] = {"mn_id", "mac", "lma", "prefix",
+					       NULL};
 	const config_setting_t *s;
 	char what[128];
 	int r, len;
@@ -422,11 +421,18 @@ static int load_lma(struct cctx *c, const config_setting_t *g,
 		    struct cfg_lma *l)
 {
 	static const char *const keys[] = {
-		"address",	    "timestamps",	   "timestamp_window_ms",
-		"max_lifetime",	    "min_delay_bce_delete_ms",
-		"max_delay_new_bce_ms",			   "pool",
-		"serve_unknown_mn", "max_bindings",	   "mags",
-		"policies",	    NULL,
+	    "address",
+	    "timestamps",
+	    "timestamp_window_ms",
+	    "max_lifetime",
+	    "min_delay_bce_delete_ms",
+	    "max_delay_new_bce_ms",
+	    "pool",
+	    "serve_unknown_mn",
+	    "max_bindings",
+	    "mags",
+	    "policies",
+	    NULL,
 	};
 	const config_setting_t *s;
 	int r, len;
@@ -442,8 +448,8 @@ static int load_lma(struct cctx *c, const config_setting_t *g,
 	l->serve_unknown_mn = true;
 	l->max_bindings = 0;
 
-	if ((r = get_addr(c, g, "lma", "address", &l->address, true,
-			  false)) < 0 ||
+	if ((r = get_addr(c, g, "lma", "address", &l->address, true, false)) <
+		0 ||
 	    (r = get_bool(c, g, "lma", "timestamps", &l->use_timestamps)) < 0 ||
 	    (r = get_uint(c, g, "lma", "timestamp_window_ms", 1, 60000,
 			  &l->ts_window_ms)) < 0 ||
@@ -498,9 +504,13 @@ static int load_lma(struct cctx *c, const config_setting_t *g,
 static int load_ra(struct cctx *c, const config_setting_t *g, struct cfg_ra *ra)
 {
 	static const char *const keys[] = {
-		"min_interval_ms", "max_interval_ms",	 "router_lifetime",
-		"mtu",		   "valid_lifetime",	 "preferred_lifetime",
-		NULL,
+	    "min_interval_ms",
+	    "max_interval_ms",
+	    "router_lifetime",
+	    "mtu",
+	    "valid_lifetime",
+	    "preferred_lifetime",
+	    NULL,
 	};
 	uint32_t rl = ra->router_lifetime_s;
 	int r;
@@ -514,12 +524,12 @@ static int load_ra(struct cctx *c, const config_setting_t *g, struct cfg_ra *ra)
 	    (r = get_uint(c, g, "mag.ra", "max_interval_ms", 4000, 1800000,
 			  &ra->max_interval_ms)) < 0 ||
 	    (r = get_uint(c, g, "mag.ra", "router_lifetime", 0, 9000, &rl)) <
-		    0 ||
+		0 ||
 	    (r = get_uint(c, g, "mag.ra", "mtu", 1280, 65535, &ra->mtu)) < 0 ||
 	    (r = get_uint(c, g, "mag.ra", "valid_lifetime", 0, 0xffffffffLL,
 			  &ra->valid_lifetime_s)) < 0 ||
-	    (r = get_uint(c, g, "mag.ra", "preferred_lifetime", 0,
-			  0xffffffffLL, &ra->preferred_lifetime_s)) < 0)
+	    (r = get_uint(c, g, "mag.ra", "preferred_lifetime", 0, 0xffffffffLL,
+			  &ra->preferred_lifetime_s)) < 0)
 		return r;
 	ra->router_lifetime_s = (uint16_t)rl;
 	if (ra->min_interval_ms * 4 > ra->max_interval_ms * 3)
@@ -540,18 +550,25 @@ static int load_mag(struct cctx *c, const config_setting_t *g,
 		    struct xp_config *cfg)
 {
 	static const char *const keys[] = {
-		"proxy_coa",	     "lma",
-		"timestamps",	     "serve_unknown_mn",
-		"lifetime",	     "initial_bindack_timeout_ms",
-		"max_bindack_timeout_ms",
-		"access_technology", "link_local",
-		"mac",		     "inactivity_timeout",
-		"access_interfaces", "ra",
-		"policies",	     NULL,
+	    "proxy_coa",
+	    "lma",
+	    "timestamps",
+	    "serve_unknown_mn",
+	    "lifetime",
+	    "initial_bindack_timeout_ms",
+	    "max_bindack_timeout_ms",
+	    "access_technology",
+	    "link_local",
+	    "mac",
+	    "inactivity_timeout",
+	    "access_interfaces",
+	    "ra",
+	    "policies",
+	    NULL,
 	};
 	struct cfg_mag *m = &cfg->mag;
 	const config_setting_t *s;
-	uint32_t att = 3;	/* IEEE 802.3, RFC 5213 §8.5 */
+	uint32_t att = 3; /* IEEE 802.3, RFC 5213 §8.5 */
 	int r;
 
 	r = check_keys(c, g, "mag", keys);
@@ -560,8 +577,8 @@ static int load_mag(struct cctx *c, const config_setting_t *g,
 	m->use_timestamps = true;
 	m->serve_unknown_mn = true;
 	m->lifetime_s = 300;
-	m->initial_bindack_timeout_ms = 1000;	/* INITIAL_BINDACK_TIMEOUT */
-	m->max_bindack_timeout_ms = 32000;	/* MAX_BINDACK_TIMEOUT */
+	m->initial_bindack_timeout_ms = 1000; /* INITIAL_BINDACK_TIMEOUT */
+	m->max_bindack_timeout_ms = 32000;    /* MAX_BINDACK_TIMEOUT */
 	inet_pton(AF_INET6, "fe80::1", &m->link_local);
 	m->ra.min_interval_ms = 10000;
 	m->ra.max_interval_ms = 30000;
@@ -576,14 +593,14 @@ static int load_mag(struct cctx *c, const config_setting_t *g,
 	    (r = get_bool(c, g, "mag", "timestamps", &m->use_timestamps)) < 0 ||
 	    (r = get_bool(c, g, "mag", "serve_unknown_mn",
 			  &m->serve_unknown_mn)) < 0 ||
-	    (r = get_uint(c, g, "mag", "lifetime", 4, 262140,
-			  &m->lifetime_s)) < 0 ||
-	    (r = get_uint(c, g, "mag", "initial_bindack_timeout_ms", 10,
-			  60000, &m->initial_bindack_timeout_ms)) < 0 ||
+	    (r = get_uint(c, g, "mag", "lifetime", 4, 262140, &m->lifetime_s)) <
+		0 ||
+	    (r = get_uint(c, g, "mag", "initial_bindack_timeout_ms", 10, 60000,
+			  &m->initial_bindack_timeout_ms)) < 0 ||
 	    (r = get_uint(c, g, "mag", "max_bindack_timeout_ms", 10, 600000,
 			  &m->max_bindack_timeout_ms)) < 0 ||
 	    (r = get_uint(c, g, "mag", "access_technology", 0, 255, &att)) <
-		    0 ||
+		0 ||
 	    (r = get_addr(c, g, "mag", "link_local", &m->link_local, false,
 			  true)) < 0 ||
 	    (r = get_uint(c, g, "mag", "inactivity_timeout", 0, 86400 * 365,
@@ -591,8 +608,9 @@ static int load_mag(struct cctx *c, const config_setting_t *g,
 		return r;
 	m->att = (uint8_t)att;
 	if (m->initial_bindack_timeout_ms > m->max_bindack_timeout_ms)
-		return cerr(c, g, "mag",
-			    "initial_bindack_timeout_ms above max_bindack_timeout_ms");
+		return cerr(
+		    c, g, "mag",
+		    "initial_bindack_timeout_ms above max_bindack_timeout_ms");
 	if (memcmp(&m->proxy_coa, &m->lma, sizeof(m->lma)) == 0)
 		return cerr(c, g, "mag", "proxy_coa and lma are the same");
 
@@ -632,11 +650,19 @@ static int load_top(struct cctx *c, const config_setting_t *root,
 		    struct xp_config *cfg)
 {
 	static const char *const keys[] = {
-		"role",		  "instance",	    "log_level",
-		"log",		  "control_socket", "state_file",
-		"state_interval_ms",		    "orphan_lifetime",
-		"xdp_mode",	  "core_interfaces",
-		"lma",		  "mag",	    NULL,
+	    "role",
+	    "instance",
+	    "log_level",
+	    "log",
+	    "control_socket",
+	    "state_file",
+	    "state_interval_ms",
+	    "orphan_lifetime",
+	    "xdp_mode",
+	    "core_interfaces",
+	    "lma",
+	    "mag",
+	    NULL,
 	};
 	const config_setting_t *s;
 	char buf[64];
@@ -676,11 +702,10 @@ static int load_top(struct cctx *c, const config_setting_t *root,
 	if (r > 0) {
 		cfg->log_level = log_level_parse(buf);
 		if (cfg->log_level < 0)
-			return cerr(c, config_setting_get_member(root,
-								 "log_level"),
-				    "log_level",
-				    "'%s' is not err, warn, info or debug",
-				    buf);
+			return cerr(
+			    c, config_setting_get_member(root, "log_level"),
+			    "log_level", "'%s' is not err, warn, info or debug",
+			    buf);
 	}
 	strcpy(buf, "stderr");
 	r = get_str(c, root, "", "log", buf, sizeof(buf), false);
@@ -722,12 +747,10 @@ static int load_top(struct cctx *c, const config_setting_t *root,
 		else if (strcmp(buf, "tc") == 0)
 			cfg->xdp_mode = CFG_XDP_TC;
 		else
-			return cerr(c,
-				    config_setting_get_member(root,
-							      "xdp_mode"),
-				    "xdp_mode",
-				    "'%s' is not auto, native, generic or tc",
-				    buf);
+			return cerr(
+			    c, config_setting_get_member(root, "xdp_mode"),
+			    "xdp_mode",
+			    "'%s' is not auto, native, generic or tc", buf);
 	}
 
 	r = get_ifaces(c, root, "", "core_interfaces", cfg->core, &cfg->n_core,
@@ -736,15 +759,14 @@ static int load_top(struct cctx *c, const config_setting_t *root,
 		return r;
 
 	/* only the section of our role; the other one is a mistake */
-	if (config_setting_get_member(root, cfg->role == CFG_ROLE_LMA ? "mag" :
-									"lma"))
-		return cerr(c,
-			    config_setting_get_member(root,
-						      cfg->role == CFG_ROLE_LMA ?
-							      "mag" :
-							      "lma"),
-			    NULL, "section does not match role '%s'",
-			    config_role_str(cfg->role));
+	if (config_setting_get_member(root, cfg->role == CFG_ROLE_LMA ? "mag"
+								      : "lma"))
+		return cerr(
+		    c,
+		    config_setting_get_member(
+			root, cfg->role == CFG_ROLE_LMA ? "mag" : "lma"),
+		    NULL, "section does not match role '%s'",
+		    config_role_str(cfg->role));
 	r = member(c, root, "", config_role_str(cfg->role), CONFIG_TYPE_GROUP,
 		   true, &s);
 	if (r < 0)
@@ -757,7 +779,7 @@ static int load_top(struct cctx *c, const config_setting_t *root,
 int config_load(const char *path, struct xp_config *cfg, char *err,
 		size_t errsize)
 {
-	struct cctx c = { .file = path, .err = err, .errsize = errsize };
+	struct cctx c = {.file = path, .err = err, .errsize = errsize};
 	config_t lc;
 	FILE *f;
 	int r;

@@ -16,10 +16,10 @@
 
 #include "mh.h"
 
-#define CFG_MAX_IFACES		16
-#define CFG_PATH_MAX		256
-#define CFG_NAME_MAX		64
-#define CFG_ERR_MAX		512
+#define CFG_MAX_IFACES 16
+#define CFG_PATH_MAX   256
+#define CFG_NAME_MAX   64
+#define CFG_ERR_MAX    512
 
 enum cfg_role { CFG_ROLE_LMA = 0, CFG_ROLE_MAG = 1 };
 /* same order as enum xp_xdp_mode in dataplane.h */
@@ -27,24 +27,24 @@ enum cfg_xdp_mode {
 	CFG_XDP_AUTO = 0,
 	CFG_XDP_NATIVE,
 	CFG_XDP_GENERIC,
-	CFG_XDP_TC,		/* no XDP: TC ingress only */
+	CFG_XDP_TC, /* no XDP: TC ingress only */
 };
 
 struct cfg_iface {
 	char name[IF_NAMESIZE];
-	bool p2p;		/* MAG access: one node per link */
-	int line;		/* where it was configured, for later errors */
+	bool p2p; /* MAG access: one node per link */
+	int line; /* where it was configured, for later errors */
 };
 
 /* one entry of lma.policies or mag.policies */
 struct cfg_policy {
-	char mn_id[MH_MN_ID_MAX + 1];	/* "" when not given (MAG: from MAC) */
+	char mn_id[MH_MN_ID_MAX + 1]; /* "" when not given (MAG: from MAC) */
 	bool has_mac;
 	uint8_t mac[6];
 	bool has_lma;
 	struct in6_addr lma;
 	bool has_prefix;
-	struct in6_addr prefix;		/* a /64 */
+	struct in6_addr prefix; /* a /64 */
 };
 
 /* router advertisements on MAG access links (RFC 4861 §6.2.1) */
@@ -52,13 +52,13 @@ struct cfg_ra {
 	uint32_t min_interval_ms;
 	uint32_t max_interval_ms;
 	uint16_t router_lifetime_s;
-	uint32_t mtu;			/* 0: access MTU - tunnel overhead */
-	uint32_t valid_lifetime_s;	/* 0: follow the binding lifetime */
-	uint32_t preferred_lifetime_s;	/* 0: same as valid */
+	uint32_t mtu;		       /* 0: access MTU - tunnel overhead */
+	uint32_t valid_lifetime_s;     /* 0: follow the binding lifetime */
+	uint32_t preferred_lifetime_s; /* 0: same as valid */
 };
 
 struct cfg_lma {
-	struct in6_addr address;	/* LMAA */
+	struct in6_addr address; /* LMAA */
 	bool use_timestamps;
 	uint32_t ts_window_ms;
 	uint32_t max_lifetime_s;
@@ -68,7 +68,7 @@ struct cfg_lma {
 	uint8_t pool_plen;
 	bool serve_unknown_mn;
 	uint32_t max_bindings;
-	struct in6_addr *mags;		/* authorized proxy-CoAs */
+	struct in6_addr *mags; /* authorized proxy-CoAs */
 	size_t n_mags;
 	struct cfg_policy *policies;
 	size_t n_policies;
@@ -76,17 +76,17 @@ struct cfg_lma {
 
 struct cfg_mag {
 	struct in6_addr proxy_coa;
-	struct in6_addr lma;		/* default LMA */
+	struct in6_addr lma; /* default LMA */
 	bool use_timestamps;
 	bool serve_unknown_mn;
 	uint32_t lifetime_s;
 	uint32_t initial_bindack_timeout_ms;
 	uint32_t max_bindack_timeout_ms;
 	uint8_t att;
-	struct in6_addr link_local;	/* same on every MAG (RFC 5213 §6.8) */
+	struct in6_addr link_local; /* same on every MAG (RFC 5213 §6.8) */
 	bool has_mac;
-	uint8_t mac[6];			/* optional fixed MAC on access links */
-	uint32_t inactivity_timeout_s;	/* 0: never detach for silence */
+	uint8_t mac[6];		       /* optional fixed MAC on access links */
+	uint32_t inactivity_timeout_s; /* 0: never detach for silence */
 	struct cfg_iface access[CFG_MAX_IFACES];
 	size_t n_access;
 	struct cfg_ra ra;
@@ -98,12 +98,12 @@ struct xp_config {
 	char file[CFG_PATH_MAX];
 	enum cfg_role role;
 	char instance[CFG_NAME_MAX];
-	int log_level;			/* enum log_level */
+	int log_level; /* enum log_level */
 	bool log_syslog;
-	char control_socket[108];	/* sun_path */
+	char control_socket[108]; /* sun_path */
 	char state_file[CFG_PATH_MAX];
-	uint32_t state_interval_ms;	/* coalesce state file writes */
-	uint32_t orphan_lifetime_s;	/* map entries unknown after restart */
+	uint32_t state_interval_ms; /* coalesce state file writes */
+	uint32_t orphan_lifetime_s; /* map entries unknown after restart */
 	enum cfg_xdp_mode xdp_mode;
 	/* core-side interfaces (LMA: all of them) */
 	struct cfg_iface core[CFG_MAX_IFACES];

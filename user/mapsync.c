@@ -12,7 +12,7 @@
 struct orphan {
 	struct xp_hnp_key key;
 	struct in6_addr peer;
-	struct xp_mn_key mn;		/* MAG: its mobile_nodes entry */
+	struct xp_mn_key mn; /* MAG: its mobile_nodes entry */
 	uint64_t expires_ms;
 };
 
@@ -69,8 +69,8 @@ int mapsync_nexthop_apply(void *arg, const struct in6_addr *peer,
 
 	if (ms->nh_frozen)
 		return 0;
-	r = nh ? dp_nexthop_update(ms->dp, peer, nh) :
-		 dp_nexthop_delete(ms->dp, peer);
+	r = nh ? dp_nexthop_update(ms->dp, peer, nh)
+	       : dp_nexthop_delete(ms->dp, peer);
 	if (r == -ENOENT && !nh)
 		r = 0;
 	if (r < 0) {
@@ -95,8 +95,7 @@ static void peer_ref(struct mapsync *ms, const struct in6_addr *peer, bool add)
 	r = add ? nh_mon_add_peer(ms->nh, peer) : nh_mon_del_peer(ms->nh, peer);
 	if (r < 0 && r != -ENOENT) {
 		inet_ntop(AF_INET6, peer, abuf, sizeof(abuf));
-		log_warn("mapsync: next hop toward %s: %s", abuf,
-			 strerror(-r));
+		log_warn("mapsync: next hop toward %s: %s", abuf, strerror(-r));
 	}
 }
 
@@ -135,7 +134,7 @@ static void adopt(struct mapsync *ms, const struct xp_hnp_key *key)
 
 int mapsync_bce_up(struct mapsync *ms, const struct lma_bce_view *bce)
 {
-	struct xp_binding b = { 0 }, old;
+	struct xp_binding b = {0}, old;
 	struct xp_hnp_key key;
 	char pfx[64], mag[INET6_ADDRSTRLEN];
 	int r, what;
@@ -199,9 +198,9 @@ void mapsync_bce_down(struct mapsync *ms, const struct lma_bce_view *bce)
 int mapsync_mn_bound(struct mapsync *ms, const struct mag_mn_view *mn,
 		     const uint8_t gw_mac[6])
 {
-	struct xp_binding b = { 0 }, old;
-	struct xp_mn_key mk = { 0 };
-	struct xp_mn m = { 0 };
+	struct xp_binding b = {0}, old;
+	struct xp_mn_key mk = {0};
+	struct xp_mn m = {0};
 	char pfx[64];
 	int r, what;
 
@@ -246,14 +245,13 @@ int mapsync_mn_bound(struct mapsync *ms, const struct mag_mn_view *mn,
 	return what;
 fail:
 	ms->c.errors++;
-	log_err("mapsync: node %s prefix %s: %s", mn->mn_id, pfx,
-		strerror(-r));
+	log_err("mapsync: node %s prefix %s: %s", mn->mn_id, pfx, strerror(-r));
 	return r;
 }
 
 void mapsync_mn_unbound(struct mapsync *ms, const struct mag_mn_view *mn)
 {
-	struct xp_mn_key mk = { 0 };
+	struct xp_mn_key mk = {0};
 	struct xp_hnp_key key;
 	struct xp_binding old;
 	int r;
@@ -303,7 +301,7 @@ static int reconcile_one(const struct xp_hnp_key *key,
 	struct reconcile_walk *w = arg;
 	struct mapsync *ms = w->ms;
 	struct orphan *o;
-	struct in6_addr pfx = { 0 };
+	struct in6_addr pfx = {0};
 	char abuf[INET6_ADDRSTRLEN], peer[INET6_ADDRSTRLEN];
 
 	if (w->known(w->arg, key, b))
@@ -340,8 +338,7 @@ static int reconcile_one(const struct xp_hnp_key *key,
 	return 0;
 }
 
-int mapsync_reconcile(struct mapsync *ms, uint64_t now_ms,
-		      uint32_t lifetime_ms,
+int mapsync_reconcile(struct mapsync *ms, uint64_t now_ms, uint32_t lifetime_ms,
 		      bool (*known)(void *arg, const struct xp_hnp_key *key,
 				    const struct xp_binding *b),
 		      void (*adopt_cb)(void *arg, const struct xp_hnp_key *key,
@@ -349,11 +346,11 @@ int mapsync_reconcile(struct mapsync *ms, uint64_t now_ms,
 		      void *arg)
 {
 	struct reconcile_walk w = {
-		.ms = ms,
-		.expires_ms = now_ms + lifetime_ms,
-		.known = known,
-		.adopt = adopt_cb,
-		.arg = arg,
+	    .ms = ms,
+	    .expires_ms = now_ms + lifetime_ms,
+	    .known = known,
+	    .adopt = adopt_cb,
+	    .arg = arg,
 	};
 	size_t before = ms->n_orphans;
 	int r;
@@ -382,7 +379,7 @@ void mapsync_run_timers(struct mapsync *ms, uint64_t now_ms)
 
 	while (i < ms->n_orphans) {
 		struct orphan *o = &ms->orphans[i];
-		struct in6_addr pfx = { 0 };
+		struct in6_addr pfx = {0};
 		char abuf[INET6_ADDRSTRLEN];
 
 		if (o->expires_ms > now_ms) {

@@ -19,15 +19,15 @@
 #include "nexthop.h"
 
 struct mapsync_counters {
-	uint64_t binding_updates;	/* dp_binding_update calls */
+	uint64_t binding_updates; /* dp_binding_update calls */
 	uint64_t binding_deletes;
-	uint64_t mn_updates;		/* MAG: dp_mn_update calls */
+	uint64_t mn_updates; /* MAG: dp_mn_update calls */
 	uint64_t mn_deletes;
-	uint64_t errors;		/* dp_* calls that failed */
-	uint64_t orphans_found;		/* restart: unexplained map entries */
-	uint64_t orphans_adopted;	/* taken back by a new binding */
-	uint64_t orphans_expired;	/* removed after orphan lifetime */
-	uint64_t nexthop_updates;	/* nexthops map entries written */
+	uint64_t errors;	  /* dp_* calls that failed */
+	uint64_t orphans_found;	  /* restart: unexplained map entries */
+	uint64_t orphans_adopted; /* taken back by a new binding */
+	uint64_t orphans_expired; /* removed after orphan lifetime */
+	uint64_t nexthop_updates; /* nexthops map entries written */
 	uint64_t nexthop_deletes;
 };
 
@@ -53,9 +53,9 @@ void mapsync_freeze_nexthops(struct mapsync *ms);
 
 /* what an update did to the map, for the daemon's log line */
 enum mapsync_result {
-	MAPSYNC_REFRESHED = 0,	/* same peer as before */
-	MAPSYNC_NEW = 1,	/* no entry before */
-	MAPSYNC_MOVED = 2,	/* another peer (handover) or node */
+	MAPSYNC_REFRESHED = 0, /* same peer as before */
+	MAPSYNC_NEW = 1,       /* no entry before */
+	MAPSYNC_MOVED = 2,     /* another peer (handover) or node */
 };
 
 /*
@@ -79,8 +79,7 @@ void mapsync_mn_unbound(struct mapsync *ms, const struct mag_mn_view *mn);
  * is told of each orphan with its binding, so a MAG can re-attach the node.
  * Returns the number of orphans or -errno.
  */
-int mapsync_reconcile(struct mapsync *ms, uint64_t now_ms,
-		      uint32_t lifetime_ms,
+int mapsync_reconcile(struct mapsync *ms, uint64_t now_ms, uint32_t lifetime_ms,
 		      bool (*known)(void *arg, const struct xp_hnp_key *key,
 				    const struct xp_binding *b),
 		      void (*adopt)(void *arg, const struct xp_hnp_key *key,

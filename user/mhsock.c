@@ -11,23 +11,23 @@
 
 int mhsock_open(struct mhsock *s, const struct in6_addr *local)
 {
-	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6};
 	char abuf[INET6_ADDRSTRLEN];
 	int off = MH_CHECKSUM_OFFSET, one = 1, r;
 
 	memset(s, 0, sizeof(*s));
 	s->local = *local;
 	inet_ntop(AF_INET6, local, abuf, sizeof(abuf));
-	s->fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		       MH_PROTO);
+	s->fd =
+	    socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, MH_PROTO);
 	if (s->fd < 0) {
 		r = -errno;
 		log_err("mhsock: mobility header socket: %s", strerror(-r));
 		return r;
 	}
 	/* RFC 6275 §6.1.1: the kernel fills in and verifies the checksum */
-	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off,
-		       sizeof(off)) < 0 ||
+	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_CHECKSUM, &off, sizeof(off)) <
+		0 ||
 	    setsockopt(s->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
 		       sizeof(one)) < 0) {
 		r = -errno;
@@ -39,8 +39,8 @@ int mhsock_open(struct mhsock *s, const struct in6_addr *local)
 	 * daemon starts with its interface: bind anyway, it works once DAD
 	 * is over.
 	 */
-	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_FREEBIND, &one,
-		       sizeof(one)) < 0)
+	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one)) <
+	    0)
 		log_debug("mhsock: IPV6_FREEBIND: %s", strerror(errno));
 	sa.sin6_addr = *local;
 	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -64,10 +64,10 @@ void mhsock_close(struct mhsock *s)
 	s->fd = -1;
 }
 
-int mhsock_send(struct mhsock *s, const struct in6_addr *dst,
-		const uint8_t *mh, size_t len)
+int mhsock_send(struct mhsock *s, const struct in6_addr *dst, const uint8_t *mh,
+		size_t len)
 {
-	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = *dst };
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_addr = *dst};
 	ssize_t n;
 
 	n = sendto(s->fd, mh, len, 0, (struct sockaddr *)&sa, sizeof(sa));
@@ -94,14 +94,14 @@ ssize_t mhsock_recv(struct mhsock *s, uint8_t *buf, size_t size,
 		struct cmsghdr align;
 	} ctl;
 	struct sockaddr_in6 sa;
-	struct iovec iov = { .iov_base = buf, .iov_len = size };
+	struct iovec iov = {.iov_base = buf, .iov_len = size};
 	struct msghdr msg = {
-		.msg_name = &sa,
-		.msg_namelen = sizeof(sa),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = ctl.buf,
-		.msg_controllen = sizeof(ctl.buf),
+	    .msg_name = &sa,
+	    .msg_namelen = sizeof(sa),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = ctl.buf,
+	    .msg_controllen = sizeof(ctl.buf),
 	};
 	struct cmsghdr *c;
 	bool have_dst = false;

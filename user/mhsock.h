@@ -2,9 +2,10 @@
 /*
  * Signaling I/O: one raw IPv6 socket for the Mobility Header (protocol 135),
  * bound to the configured address (LMAA or proxy-CoA).  Named mhsock, not
- * signal, so that user/ on the include path never shadows <signal.h>.  The kernel computes
- * the MH checksum on send and drops bad ones on receive (IPV6_CHECKSUM at
- * offset 4, RFC 6275 §6.1.1), so the state machines never see them.
+ * signal, so that user/ on the include path never shadows <signal.h>.  The
+ * kernel computes the MH checksum on send and drops bad ones on receive
+ * (IPV6_CHECKSUM at offset 4, RFC 6275 §6.1.1): the state machines never
+ * see them.
  */
 #ifndef XPMIP_MHSOCK_H
 #define XPMIP_MHSOCK_H
@@ -25,8 +26,8 @@ int mhsock_open(struct mhsock *s, const struct in6_addr *local);
 void mhsock_close(struct mhsock *s);
 
 /* send one MH message (checksum left 0) from s->local to dst */
-int mhsock_send(struct mhsock *s, const struct in6_addr *dst,
-		const uint8_t *mh, size_t len);
+int mhsock_send(struct mhsock *s, const struct in6_addr *dst, const uint8_t *mh,
+		size_t len);
 
 /*
  * Receive one MH message into buf.  Returns its length, or -EAGAIN when

@@ -9,7 +9,7 @@
 #include "log.h"
 #include "privs.h"
 
-#define PRIVS_MAX	16
+#define PRIVS_MAX 16
 
 static int kept[PRIVS_MAX], effective[PRIVS_MAX];
 static size_t n_kept, n_effective;

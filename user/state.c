@@ -18,7 +18,7 @@ struct state_writer {
 	char path[512];
 	char tmp[520];
 	const struct xp_clock *clk;
-	uint64_t now_mono, now_wall;	/* ms, one snapshot per file */
+	uint64_t now_mono, now_wall; /* ms, one snapshot per file */
 	size_t n;
 };
 
@@ -131,7 +131,8 @@ int state_put_bce(struct state_writer *w, const struct lma_bce_view *b)
 	put_hex(w->f, (const uint8_t *)b->mn_id, b->mn_id_len);
 	fprintf(w->f, " %s/%u %s %u %u ", hnp, b->plen, pcoa, b->att, b->hi);
 	put_hex(w->f, b->ll_id, b->ll_id_len);
-	fprintf(w->f, " %" PRIu32 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %u %d\n",
+	fprintf(w->f,
+		" %" PRIu32 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %u %d\n",
 		b->lifetime_s, to_wall(w, b->expires_ms),
 		to_wall(w, b->registered_ms), b->last_ts, b->last_seq,
 		b->deleting ? 1 : 0);
@@ -304,8 +305,8 @@ int state_load(const char *path, const char *role, const struct xp_clock *clk,
 		goto out;
 	}
 	if (strcmp(frole, role) != 0) {
-		log_err("state: %s:1: written for role %s, not %s", path,
-			frole, role);
+		log_err("state: %s:1: written for role %s, not %s", path, frole,
+			role);
 		r = -EBADMSG;
 		goto out;
 	}

@@ -17,8 +17,8 @@
 #include "lma.h"
 #include "mag.h"
 
-#define STATE_MAGIC	"xpmip-state"
-#define STATE_VERSION	1
+#define STATE_MAGIC   "xpmip-state"
+#define STATE_VERSION 1
 
 struct state_writer;
 

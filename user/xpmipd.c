@@ -40,16 +40,16 @@
 #include "ra.h"
 #include "state.h"
 
-#define RX_BURST		64	/* MH messages per wake-up */
-#define DEFAULT_CONFIG		"/etc/xpmip/xpmipd.conf"
+#define RX_BURST       64 /* MH messages per wake-up */
+#define DEFAULT_CONFIG "/etc/xpmip/xpmipd.conf"
 
 struct iface {
 	char name[IF_NAMESIZE];
-	int ifindex;			/* 0: not present (yet) */
-	bool access;			/* MAG access link */
-	bool p2p;			/* point-to-point access link */
-	bool attached;			/* data plane programs on it */
-	uint8_t mac[6];			/* MAC the MAG sends from on it */
+	int ifindex;	/* 0: not present (yet) */
+	bool access;	/* MAG access link */
+	bool p2p;	/* point-to-point access link */
+	bool attached;	/* data plane programs on it */
+	uint8_t mac[6]; /* MAC the MAG sends from on it */
 };
 
 struct daemon_counters {
@@ -57,7 +57,7 @@ struct daemon_counters {
 	uint64_t attach_dp_event, attach_rs, attach_ctl, attach_orphan;
 	uint64_t attach_refused;
 	uint64_t detach_ctl, detach_link_down, detach_inactive;
-	uint64_t mh_dropped;		/* refused by the state machine */
+	uint64_t mh_dropped; /* refused by the state machine */
 };
 
 struct daemon {
@@ -82,7 +82,7 @@ struct daemon {
 	bool state_dirty;
 	uint64_t state_due_ms, state_last_ms, state_min_gap_ms;
 	struct daemon_counters c;
-	bool restored;			/* state taken back: safe to save */
+	bool restored; /* state taken back: safe to save */
 	/* configs handed to the state machines (they copy them) */
 	struct lma_mn_policy *lma_pol;
 	struct mag_mn_policy *mag_pol;
@@ -156,8 +156,8 @@ static int state_save(struct daemon *d)
 			      config_role_str(d->cfg.role), &xp_clock_system);
 	if (r < 0)
 		goto fail;
-	r = d->lma ? lma_foreach(d->lma, put_bce, w) :
-		     mag_foreach(d->mag, put_mn, w);
+	r = d->lma ? lma_foreach(d->lma, put_bce, w)
+		   : mag_foreach(d->mag, put_mn, w);
 	if (r) {
 		state_writer_abort(w);
 		r = r < 0 ? r : -EIO;
@@ -308,8 +308,7 @@ static void do_attach(struct daemon *d, const uint8_t mac[6], int ifindex,
 		return;
 	}
 	if (r < 0) {
-		log_warn("mn %s: attach (%s) failed: %s", m, why,
-			 strerror(-r));
+		log_warn("mn %s: attach (%s) failed: %s", m, why, strerror(-r));
 		return;
 	}
 	(*counter)++;
@@ -346,8 +345,8 @@ struct detach_list {
 		int ifindex;
 	} n[256];
 	size_t count;
-	int ifindex;			/* link down: nodes on this link */
-	uint64_t idle_before_ns;	/* inactivity: last seen before this */
+	int ifindex;		 /* link down: nodes on this link */
+	uint64_t idle_before_ns; /* inactivity: last seen before this */
 	struct daemon *d;
 };
 
@@ -513,7 +512,7 @@ static void fill_counters(struct daemon *d, const struct in6_addr *hnp,
 static int show_bce(const struct lma_bce_view *bce, void *arg)
 {
 	struct show_walk *w = arg;
-	struct ctl_lma_row row = { 0 };
+	struct ctl_lma_row row = {0};
 	char id[MH_MN_ID_MAX + 1];
 
 	memcpy(id, bce->mn_id, bce->mn_id_len);
@@ -535,7 +534,7 @@ static int show_bce(const struct lma_bce_view *bce, void *arg)
 static int show_mn(const struct mag_mn_view *mn, void *arg)
 {
 	struct show_walk *w = arg;
-	struct ctl_mag_row row = { 0 };
+	struct ctl_mag_row row = {0};
 
 	row.mn_id = mn->mn_id;
 	memcpy(row.mac, mn->mac, 6);
@@ -557,7 +556,7 @@ static int show_mn(const struct mag_mn_view *mn, void *arg)
 static int ctl_show(void *arg, struct ctl_reply *r)
 {
 	struct daemon *d = arg;
-	struct show_walk w = { .d = d, .r = r, .now = now_ms() };
+	struct show_walk w = {.d = d, .r = r, .now = now_ms()};
 
 	if (d->lma)
 		return lma_foreach(d->lma, show_bce, &w);
@@ -757,8 +756,8 @@ static void on_mh(evutil_socket_t fd, short what, void *arg)
 			break;
 		if (n < 0)
 			continue;
-		r = d->lma ? lma_input(d->lma, &src, &dst, buf, (size_t)n) :
-			     mag_input(d->mag, &src, buf, (size_t)n);
+		r = d->lma ? lma_input(d->lma, &src, &dst, buf, (size_t)n)
+			   : mag_input(d->mag, &src, buf, (size_t)n);
 		if (r < 0)
 			d->c.mh_dropped++;
 	}
@@ -831,7 +830,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
 static int read_mac(const char *name, uint8_t mac[6])
 {
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	int fd, r = 0;
 
 	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -848,14 +847,14 @@ static int read_mac(const char *name, uint8_t mac[6])
 
 static int set_mac(const char *name, const uint8_t mac[6])
 {
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	int fd, r = 0;
 
 	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	ifr.ifr_hwaddr.sa_family = 1;	/* ARPHRD_ETHER */
+	ifr.ifr_hwaddr.sa_family = 1; /* ARPHRD_ETHER */
 	memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
 	if (ioctl(fd, SIOCSIFHWADDR, &ifr) < 0)
 		r = -errno;
@@ -908,8 +907,8 @@ static int iface_setup(struct daemon *d, struct iface *ifc)
 	}
 	log_info("interface %s: serving as %s%s", ifc->name,
 		 ifc->access ? "access" : "core",
-		 ifc->access ? (ifc->p2p ? " (point-to-point)" : " (shared)") :
-			       "");
+		 ifc->access ? (ifc->p2p ? " (point-to-point)" : " (shared)")
+			     : "");
 	return 0;
 }
 
@@ -949,9 +948,9 @@ static int make_lma(struct daemon *d)
 {
 	const struct cfg_lma *c = &d->cfg.lma;
 	static const struct lma_ops ops = {
-		.send = sm_send,
-		.bce_up = lma_bce_up,
-		.bce_down = lma_bce_down,
+	    .send = sm_send,
+	    .bce_up = lma_bce_up,
+	    .bce_down = lma_bce_down,
 	};
 	struct lma_config lc;
 
@@ -989,9 +988,9 @@ static int make_mag(struct daemon *d)
 {
 	const struct cfg_mag *c = &d->cfg.mag;
 	static const struct mag_ops ops = {
-		.send = sm_send,
-		.mn_bound = mag_mn_bound,
-		.mn_unbound = mag_mn_unbound,
+	    .send = sm_send,
+	    .mn_bound = mag_mn_bound,
+	    .mn_unbound = mag_mn_unbound,
 	};
 	struct mag_config mc;
 
@@ -1044,7 +1043,7 @@ static void ra_cfg_from(const struct xp_config *cfg, struct ra_config *rc)
 
 static int make_ra(struct daemon *d)
 {
-	static const struct ra_ops ops = { .on_rs = ra_on_rs };
+	static const struct ra_ops ops = {.on_rs = ra_on_rs};
 	struct ra_config rc;
 
 	ra_cfg_from(&d->cfg, &rc);
@@ -1098,7 +1097,7 @@ static bool map_entry_known(void *arg, const struct xp_hnp_key *key,
 			    const struct xp_binding *b)
 {
 	struct daemon *d = arg;
-	struct in6_addr pfx = { 0 };
+	struct in6_addr pfx = {0};
 	struct mag_mn_view mv;
 	struct lma_bce_view lv;
 	struct xp_hnp_key k2;
@@ -1128,8 +1127,8 @@ static void map_entry_adopt(void *arg, const struct xp_hnp_key *key,
 static void restore(struct daemon *d)
 {
 	static const struct state_load_ops ops = {
-		.bce = restore_bce,
-		.mn = restore_mn,
+	    .bce = restore_bce,
+	    .mn = restore_mn,
 	};
 	int n, orphans;
 
@@ -1145,9 +1144,9 @@ static void restore(struct daemon *d)
 	else
 		log_info("state: %d binding(s) restored from %s", n,
 			 d->cfg.state_file);
-	orphans = mapsync_reconcile(d->ms, now_ms(),
-				    d->cfg.orphan_lifetime_s * 1000,
-				    map_entry_known, map_entry_adopt, d);
+	orphans =
+	    mapsync_reconcile(d->ms, now_ms(), d->cfg.orphan_lifetime_s * 1000,
+			      map_entry_known, map_entry_adopt, d);
 	if (orphans > 0)
 		log_warn("state: %d map entr%s without state, removed in %u s "
 			 "unless re-registered",
@@ -1169,8 +1168,8 @@ static void restore(struct daemon *d)
  *    data plane looks the attached program up by id to tell whether it is
  *    ours, BPF_PROG_GET_FD_BY_ID), CAP_NET_RAW (spare: sockets re-opened).
  */
-static const int keep_caps[] = { CAP_NET_ADMIN, CAP_BPF, CAP_SYS_ADMIN,
-				 CAP_NET_RAW };
+static const int keep_caps[] = {CAP_NET_ADMIN, CAP_BPF, CAP_SYS_ADMIN,
+				CAP_NET_RAW};
 
 static int add_event(struct daemon *d, struct event **ev, int fd,
 		     event_callback_fn cb)
@@ -1184,19 +1183,19 @@ static int add_event(struct daemon *d, struct event **ev, int fd,
 static int setup(struct daemon *d)
 {
 	const struct xp_config *c = &d->cfg;
-	struct dp_opts o = { 0 };
+	struct dp_opts o = {0};
 	const struct in6_addr *local =
-		c->role == CFG_ROLE_LMA ? &c->lma.address : &c->mag.proxy_coa;
-	struct ctl_config cc = { 0 };
+	    c->role == CFG_ROLE_LMA ? &c->lma.address : &c->mag.proxy_coa;
+	struct ctl_config cc = {0};
 	static const struct ctl_ops cops_lma = {
-		.show = ctl_show,
-		.stats = ctl_stats,
+	    .show = ctl_show,
+	    .stats = ctl_stats,
 	};
 	static const struct ctl_ops cops_mag = {
-		.show = ctl_show,
-		.stats = ctl_stats,
-		.attach = ctl_attach,
-		.detach = ctl_detach,
+	    .show = ctl_show,
+	    .stats = ctl_stats,
+	    .attach = ctl_attach,
+	    .detach = ctl_detach,
 	};
 	char dir[CFG_PATH_MAX], *slash;
 	int r;
@@ -1226,7 +1225,6 @@ static int setup(struct daemon *d)
 			strerror(-r));
 		return r;
 	}
-
 
 	o.role = c->role == CFG_ROLE_LMA ? XP_ROLE_LMA : XP_ROLE_MAG;
 	o.instance = c->instance;
@@ -1298,29 +1296,28 @@ static int setup(struct daemon *d)
 	r = add_event(d, &d->ev_sock, d->sock.fd, on_mh);
 	if (r < 0)
 		return r;
-	if (d->nh && (r = add_event(d, &d->ev_nh, nh_mon_fd(d->nh),
-				    on_nexthop)) < 0)
+	if (d->nh &&
+	    (r = add_event(d, &d->ev_nh, nh_mon_fd(d->nh), on_nexthop)) < 0)
 		return r;
 	r = linkmon_open(&d->lm, link_event, d);
 	if (r == 0)
 		r = add_event(d, &d->ev_lm, linkmon_fd(d->lm), on_link);
 	if (r < 0)
-		log_err("link monitor: %s: no link-down detach",
-			strerror(-r));
+		log_err("link monitor: %s: no link-down detach", strerror(-r));
 
 	d->ev_timer = evtimer_new(d->base, on_timer, d);
 	if (!d->ev_timer)
 		return -ENOMEM;
 	if (d->mag && c->mag.inactivity_timeout_s) {
 		uint32_t every = c->mag.inactivity_timeout_s / 4;
-		struct timeval tv = { .tv_sec = every ? every : 1 };
+		struct timeval tv = {.tv_sec = every ? every : 1};
 
 		d->ev_idle = event_new(d->base, -1, EV_PERSIST, idle_check, d);
 		if (!d->ev_idle || evtimer_add(d->ev_idle, &tv) < 0)
 			return -ENOMEM;
 	}
 	for (int i = 0; i < 3; i++) {
-		static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+		static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
 
 		d->ev_sig[i] = evsignal_new(d->base, sigs[i], on_signal, d);
 		if (!d->ev_sig[i] || event_add(d->ev_sig[i], NULL) < 0)
@@ -1341,10 +1338,9 @@ static int setup(struct daemon *d)
 
 static void teardown(struct daemon *d)
 {
-	struct event *evs[] = { d->ev_sock,   d->ev_dp,	    d->ev_ra,
-				d->ev_lm,     d->ev_nh,	    d->ev_timer,
-				d->ev_idle,   d->ev_sig[0], d->ev_sig[1],
-				d->ev_sig[2] };
+	struct event *evs[] = {
+	    d->ev_sock,	 d->ev_dp,   d->ev_ra,	   d->ev_lm,	 d->ev_nh,
+	    d->ev_timer, d->ev_idle, d->ev_sig[0], d->ev_sig[1], d->ev_sig[2]};
 
 	/*
 	 * The bindings outlive us: the next start takes them back.  Never
@@ -1375,9 +1371,9 @@ static void teardown(struct daemon *d)
 	privs_raise();
 	if (d->dp) {
 		dp_close(d->dp, d->keep_dataplane);
-		log_info("data plane %s", d->keep_dataplane ?
-						  "left in place" :
-						  "detached and unpinned");
+		log_info("data plane %s", d->keep_dataplane
+					      ? "left in place"
+					      : "detached and unpinned");
 	}
 	if (d->base)
 		event_base_free(d->base);
@@ -1404,17 +1400,17 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "foreground", no_argument, NULL, 'f' },
-		{ "log-level", required_argument, NULL, 'l' },
-		{ "check-config", no_argument, NULL, 'n' },
-		{ "keep-dataplane", no_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"config", required_argument, NULL, 'c'},
+	    {"foreground", no_argument, NULL, 'f'},
+	    {"log-level", required_argument, NULL, 'l'},
+	    {"check-config", no_argument, NULL, 'n'},
+	    {"keep-dataplane", no_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *path = DEFAULT_CONFIG;
 	bool foreground = false, check = false;
-	struct daemon d = { .sock.fd = -1 };
+	struct daemon d = {.sock.fd = -1};
 	char err[CFG_ERR_MAX];
 	int level = -1, opt, r;
 
@@ -1429,8 +1425,9 @@ int main(int argc, char **argv)
 		case 'l':
 			level = log_level_parse(optarg);
 			if (level < 0) {
-				fprintf(stderr, "xpmipd: unknown log level "
-						"'%s'\n",
+				fprintf(stderr,
+					"xpmipd: unknown log level "
+					"'%s'\n",
 					optarg);
 				return 2;
 			}

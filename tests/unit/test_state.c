@@ -79,12 +79,12 @@ static int got_mn(void *arg, const struct mag_mn_view *m)
 
 static void test_lma_round_trip(void **st)
 {
-	struct fake_time t = { .mono_ms = 5000, .wall_ns = 1700000000000000000 };
-	struct xp_clock clk = { fake_mono, fake_wall, &t };
-	struct state_load_ops ops = { .bce = got_bce };
-	struct lma_bce_view b = { 0 };
+	struct fake_time t = {.mono_ms = 5000, .wall_ns = 1700000000000000000};
+	struct xp_clock clk = {fake_mono, fake_wall, &t};
+	struct state_load_ops ops = {.bce = got_bce};
+	struct lma_bce_view b = {0};
 	struct state_writer *w;
-	struct got g = { 0 };
+	struct got g = {0};
 
 	(void)st;
 	b.mn_id = "mn1@example.net";
@@ -97,8 +97,8 @@ static void test_lma_round_trip(void **st)
 	memcpy(b.ll_id, "\x02\x00\x00\x00\x01\x01", 6);
 	b.ll_id_len = 6;
 	b.lifetime_s = 60;
-	b.expires_ms = 65000;		/* 60 s from now */
-	b.registered_ms = 4000;		/* 1 s ago */
+	b.expires_ms = 65000;	/* 60 s from now */
+	b.registered_ms = 4000; /* 1 s ago */
 	b.last_ts = 0x123456789abcULL;
 	b.last_seq = 77;
 
@@ -137,12 +137,12 @@ static void test_lma_round_trip(void **st)
 
 static void test_mag_only_bound(void **st)
 {
-	struct fake_time t = { .mono_ms = 100, .wall_ns = 1700000000000000000 };
-	struct xp_clock clk = { fake_mono, fake_wall, &t };
-	struct state_load_ops ops = { .mn = got_mn };
-	struct mag_mn_view m = { 0 };
+	struct fake_time t = {.mono_ms = 100, .wall_ns = 1700000000000000000};
+	struct xp_clock clk = {fake_mono, fake_wall, &t};
+	struct state_load_ops ops = {.mn = got_mn};
+	struct mag_mn_view m = {0};
 	struct state_writer *w;
-	struct got g = { 0 };
+	struct got g = {0};
 
 	(void)st;
 	m.mn_id = "020000000101@xpmip";
@@ -163,7 +163,7 @@ static void test_mag_only_bound(void **st)
 	assert_int_equal(state_writer_commit(w), 0);
 
 	t.mono_ms = 200;
-	t.wall_ns += 70ULL * 1000000000;	/* lifetime already over */
+	t.wall_ns += 70ULL * 1000000000; /* lifetime already over */
 	assert_int_equal(state_load(path, "mag", &clk, &ops, &g), 1);
 	assert_string_equal(g.mn[0].mn_id, "020000000101@xpmip");
 	assert_int_equal(g.mn[0].mac[5], 1);
@@ -184,10 +184,10 @@ static void write_file(const char *text)
 
 static void test_damaged(void **st)
 {
-	struct fake_time t = { .mono_ms = 1, .wall_ns = 1700000000000000000 };
-	struct xp_clock clk = { fake_mono, fake_wall, &t };
-	struct state_load_ops ops = { .bce = got_bce };
-	struct got g = { 0 };
+	struct fake_time t = {.mono_ms = 1, .wall_ns = 1700000000000000000};
+	struct xp_clock clk = {fake_mono, fake_wall, &t};
+	struct state_load_ops ops = {.bce = got_bce};
+	struct got g = {0};
 	struct state_writer *w;
 
 	(void)st;
@@ -214,11 +214,11 @@ static void test_damaged(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_lma_round_trip, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_mag_only_bound, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lma_round_trip, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_mag_only_bound, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
