@@ -244,6 +244,28 @@ static int get_neigh(struct nh_mon *m, __u32 ifindex,
 	return nh_query(m, nlh, neigh_cb, n);
 }
 
+/*
+ * Marks a neighbour used, as a packet sent through the stack would: a stale
+ * entry goes to DELAY and is probed (RFC 4861 §7.3.3).
+ */
+static int use_neigh(struct nh_mon *m, __u32 ifindex,
+		     const struct in6_addr *dst)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nh_neigh unused = {0};
+	struct ndmsg *ndm;
+
+	nlh->nlmsg_type = RTM_NEWNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET6;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_flags = NTF_USE;
+	mnl_attr_put(nlh, NDA_DST, sizeof(*dst), dst);
+	return nh_query(m, nlh, neigh_cb, &unused);
+}
+
 static int get_link(struct nh_mon *m, __u32 ifindex, struct nh_link *l)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -521,6 +543,32 @@ int nh_mon_del_peer(struct nh_mon *m, const struct in6_addr *peer)
 			rc = 0;
 	}
 	*p = m->peers[--m->n_peers];
+	return rc;
+}
+
+int nh_mon_confirm(struct nh_mon *m)
+{
+	char a[INET6_ADDRSTRLEN];
+	unsigned int i;
+	int rc = 0, r;
+
+	for (i = 0; i < m->n_peers; i++) {
+		struct nh_peer *p = &m->peers[i];
+		struct nh_neigh n = {0};
+
+		if (!p->installed)
+			continue;
+		r = get_neigh(m, p->ifindex, &p->via, &n);
+		if (r || !n.found || !(n.state & NUD_STALE))
+			continue;
+		r = use_neigh(m, p->ifindex, &p->via);
+		if (r) {
+			log_warn("nexthop: peer %s: neighbour probe: %s",
+				 addr_str(&p->addr, a), strerror(-r));
+			if (!rc)
+				rc = r;
+		}
+	}
 	return rc;
 }
 

@@ -48,6 +48,16 @@ int nh_mon_input(struct nh_mon *m);
  */
 int nh_mon_add_peer(struct nh_mon *m, const struct in6_addr *peer);
 int nh_mon_del_peer(struct nh_mon *m, const struct in6_addr *peer);
+/*
+ * Packets the data plane forwards never confirm the neighbour they go to,
+ * so the kernel would keep using a stale entry (and so would the map) even
+ * after the neighbour changed its MAC silently.  nh_mon_confirm() has the
+ * kernel probe every stale neighbour of an installed peer, as if a packet
+ * had gone through the stack; the answer, or the entry failing, then comes
+ * back as an event.  Call it every few seconds (RFC 4861 REACHABLE_TIME is
+ * 30 s).
+ */
+int nh_mon_confirm(struct nh_mon *m);
 /* Re-resolves every peer (after a lost event, or at start-up). */
 int nh_mon_resync(struct nh_mon *m);
 /* Number of peers with an installed next hop (for tests and xpmipctl). */

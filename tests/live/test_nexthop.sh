@@ -64,6 +64,10 @@ P3=2001:db8:1::3	# on-link peer resolved by neighbour discovery
 gw ip -6 neigh replace $P1 lladdr 02:00:00:00:01:02 dev a1 nud permanent
 gw ip -6 neigh replace 2001:db8:1::1 lladdr 02:00:00:00:01:01 dev a1 nud permanent
 gw ip -6 neigh replace 2001:db8:2::1 lladdr 02:00:00:00:02:01 dev a2 nud permanent
+# probe a stale neighbour quickly (defaults: 5 s delay, 3 probes 1 s apart)
+gw sysctl -qw net.ipv6.neigh.a1.delay_first_probe_time=1
+gw sysctl -qw net.ipv6.neigh.a1.retrans_time_ms=200
+gw sysctl -qw net.ipv6.neigh.a1.ucast_solicit=2
 
 mkfifo "$TMP/cmd"
 gw "$WATCH" --seconds 60 --instance "xpnh-$$" < "$TMP/cmd" > "$LOG" \
@@ -183,6 +187,18 @@ absent "no entry before neighbour discovery" "^set $P3 "
 mark; gw ping -6 -c 1 -W 2 $P3 > /dev/null 2>&1
 expect "neighbour discovery resolves the peer" \
 	"^set $P3 if=$A1 mtu=1400 dmac=02:00:00:00:b1:00 "
+
+# A neighbour that changes its MAC silently: the map keeps the stale MAC
+# (forwarded packets never confirm it) until nh_mon_confirm() has the
+# kernel probe it; the probe fails, the entry goes, and the next
+# resolution learns the new MAC.
+gw ip -6 neigh change $P3 lladdr 02:00:00:00:b1:00 dev a1 nud stale
+nb ip link set b1 address 02:00:00:00:b1:77
+mark; cmd confirm
+expect "stale neighbour probed on confirm: entry removed" "^unset $P3$"
+mark; gw ping -6 -c 1 -W 2 $P3 > /dev/null 2>&1
+expect "resolved again with the new MAC" \
+	"^set $P3 if=$A1 mtu=1400 dmac=02:00:00:00:b1:77 "
 
 mark; gw ip link set a2 down
 expect "egress link down: entry removed" "^unset $P2$"

@@ -65,6 +65,12 @@ static int command(struct nh_mon *m, char *line)
 		return 0;
 	if (!strcmp(verb, "resync"))
 		return nh_mon_resync(m);
+	if (!strcmp(verb, "confirm")) {
+		rc = nh_mon_confirm(m);
+		printf("done confirm rc=%d\n", rc);
+		fflush(stdout);
+		return rc;
+	}
 	if (inet_pton(AF_INET6, addr, &a) != 1) {
 		fprintf(stderr, "nh_watch: bad address in: %s", line);
 		return -EINVAL;
