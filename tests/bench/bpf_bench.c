@@ -11,7 +11,12 @@
  * which is what the program would take in the test-run loop on a fresh
  * frame, comparable with the floors measured directly.  Every case checks
  * that the output after N rounds equals the output of one fresh run, and
- * that the verdict and length are the ones of the path it claims to time.
+ * that the verdict and length are the ones of the path it claims to time;
+ * a mismatch is logged and makes the exit status 2.
+ *
+ * Beside the paths: the building blocks they are made of (map lookups,
+ * counters, clocks, head adjustment, redirect: bpf/bench_parts.bpf.c), and
+ * a reference minimal encapsulation, to show where the time goes.
  *
  * Runs in a network namespace prepared by scripts/bench.sh: interfaces
  * x0 (LMA core), y0 (MAG core), a0 (MAG access) and z0 (core of a second
