@@ -16,7 +16,7 @@
 #    (scripts/bench_handover.sh), if present.
 #
 # Environment: BENCH_RUNS (11) and BENCH_REPEAT (1000000) for 1,
-# BENCH_ROUNDS (5) and BENCH_SECONDS (2) for 2, BENCH_BINDINGS (1048576),
+# BENCH_ROUNDS (15) and BENCH_SECONDS (1) for 2, BENCH_BINDINGS (1048576),
 # BENCH_OUT (docs/BENCHMARKS.md), BENCH_SKIP (space-separated part numbers).
 set -u
 cd "$(dirname "$0")/.."
@@ -24,8 +24,8 @@ BUILD=${BUILD:-build}
 OUT=${BENCH_OUT:-docs/BENCHMARKS.md}
 RUNS=${BENCH_RUNS:-11}
 REPEAT=${BENCH_REPEAT:-1000000}
-ROUNDS=${BENCH_ROUNDS:-5}
-SECONDS_PER=${BENCH_SECONDS:-2}
+ROUNDS=${BENCH_ROUNDS:-15}
+SECONDS_PER=${BENCH_SECONDS:-1}
 BINDINGS=${BENCH_BINDINGS:-1048576}
 SKIP=" ${BENCH_SKIP:-} "
 BN=xpbn-$$

@@ -312,10 +312,21 @@ static double median(const double *v, unsigned int n)
 	return s[n / 2];
 }
 
+/* Median over the rounds of pps(a) / pps(b) within the same round. */
+static double paired(const struct path *p, enum mode a, enum mode b)
+{
+	double r[MAX_ROUNDS];
+	unsigned int i;
+
+	for (i = 0; i < p->rounds; i++)
+		r[i] = p->pps[b][i] > 0 ? p->pps[a][i] / p->pps[b][i] : 0;
+	return median(r, p->rounds);
+}
+
 int main(int argc, char **argv)
 {
 	struct path p = {.rounds = 5, .seconds = 2.0};
-	double med[M_N], t0, t1;
+	double med[M_N], t0, t1, vs_kernel, vs_fwd;
 	cpu_set_t cpus;
 	unsigned int r;
 	int i, m, err;
@@ -413,15 +424,23 @@ int main(int argc, char **argv)
 		       p.rx[m] ? 100.0 * p.tunnelled[m] / p.rx[m] : 0,
 		       p.rx[m] ? 100.0 * p.xdp_encap[m] / p.rx[m] : 0);
 	}
-	printf("\n| target | measured | target | |\n|---|---|---|---|\n");
-	printf("| encap (nexthops map) vs kernel forwarding | %.2f× | ≥ 1.30× "
-	       "| %s |\n",
-	       med[M_ENCAP] / med[M_KERNEL],
-	       med[M_ENCAP] >= 1.3 * med[M_KERNEL] ? "met" : "**missed**");
-	printf("| encap (nexthops map) vs bare XDP forwarder | %.2f× | ≥ "
-	       "0.90× | %s |\n",
-	       med[M_ENCAP] / med[M_FWD],
-	       med[M_ENCAP] >= 0.9 * med[M_FWD] ? "met" : "**missed**");
+	/*
+	 * Judged on the median of the per-round ratios: both modes of a
+	 * pair ran within seconds of each other, so load that comes and goes
+	 * on a shared machine cancels out of the ratio.
+	 */
+	vs_kernel = paired(&p, M_ENCAP, M_KERNEL);
+	vs_fwd = paired(&p, M_ENCAP, M_FWD);
+	printf("\n| target | paired rounds (median ratio) | ratio of medians "
+	       "| target | |\n|---|---|---|---|---|\n");
+	printf("| encap (nexthops map) vs kernel forwarding | %.2f× | %.2f× | "
+	       "≥ 1.30× | %s |\n",
+	       vs_kernel, med[M_ENCAP] / med[M_KERNEL],
+	       vs_kernel >= 1.3 ? "met" : "**missed**");
+	printf("| encap (nexthops map) vs bare XDP forwarder | %.2f× | %.2f× | "
+	       "≥ 0.90× | %s |\n",
+	       vs_fwd, med[M_ENCAP] / med[M_FWD],
+	       vs_fwd >= 0.9 ? "met" : "**missed**");
 	err = 0;
 out:
 	if (p.ns_gw > 0 && !enter(p.ns_gw)) {
