@@ -85,7 +85,12 @@ static __always_inline int nexthop_of_peer(void *ctx, const int hook,
 
 	p.family = XP_AF_INET6;
 	p.l4_protocol = XP_IPPROTO_IPV6;
-	p.tot_len = tot_len;
+	/*
+	 * TC: no tot_len, so the FIB checks the skb the GSO-aware way
+	 * (a GSO skb would fail a plain length check); bpf_check_mtu
+	 * adds the 40 bytes below.
+	 */
+	p.tot_len = hook == XP_HOOK_XDP ? tot_len : 0;
 	p.ifindex = pkt_ifindex(ctx, hook);
 	ip6_addr_copy((struct in6_addr *)p.ipv6_src, &xp_local_addr);
 	__builtin_memcpy(p.ipv6_dst, peer, sizeof(p.ipv6_dst));
@@ -119,7 +124,10 @@ static __always_inline int nexthop_of_packet(void *ctx, const int hook,
 
 	p.family = XP_AF_INET6;
 	p.l4_protocol = ip6->nexthdr;
-	p.tot_len = XP_IPV6_HLEN + bpf_ntohs(ip6->payload_len);
+	/* TC: see nexthop_of_peer() */
+	p.tot_len = hook == XP_HOOK_XDP
+			? XP_IPV6_HLEN + bpf_ntohs(ip6->payload_len)
+			: 0;
 	p.flowinfo = *(const __be32 *)ip6 & bpf_htonl(0x0fffffff);
 	p.ifindex = pkt_ifindex(ctx, hook);
 	__builtin_memcpy(p.ipv6_src, &ip6->saddr, sizeof(p.ipv6_src));

@@ -224,6 +224,23 @@ n=$(lma stats | stat_of tc_encap)
 if [ "${n:-0}" -ge 2 ]; then ok "lma counted tc_encap ($n)"
 else fail "lma counted tc_encap (${n:-none})"; fi
 
+# tc egress toward a MAG whose neighbour is not resolved yet:
+# bpf_redirect_neigh lets the kernel resolve it
+check "lma: drop the nexthop entry for $PCOA" lma unnexthop $PCOA
+inns $LMA ip -6 neigh flush dev lma-core
+before=$(lma stats | stat_of pass_neigh)
+check "ping LMA -> MN with the MAG's neighbour unresolved" \
+	inns $LMA ping -6 -q -c 2 -i 0.2 -W 2 $MNA
+after=$(lma stats | stat_of pass_neigh)
+if [ "${after:-0}" -ge $((before + 1)) ]; then
+	ok "tc egress handed the first packet to the neighbour layer"
+else
+	fail "tc egress handed the first packet to the neighbour layer" \
+		"($before -> ${after:-none})"
+fi
+inns $LMA ip -6 neigh replace fe80::dead lladdr 02:00:00:00:de:ad \
+	dev lma-core nud permanent
+
 # TCP: 4 MB through the tunnel, from the LMA itself through tc_lma_egress
 tcp_check "TCP 4 MB LMA -> MN (tc_lma_egress)" $LMA $MN $MNA
 tcp_check "TCP 4 MB CN -> MN (xdp both ways)" $CN $MN $MNA

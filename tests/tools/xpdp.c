@@ -11,6 +11,7 @@
  *   binding HNP PEER [MN_MAC GW_MAC ACCESS_IFNAME] [inactive]
  *   unbind HNP                    show HNP
  *   mn IFNAME MAC HNP             nexthop PEER IFNAME DMAC SMAC MTU
+ *   unnexthop PEER
  *   stats                         events COUNT TIMEOUT_MS
  *   xdp-pass IFNAME   (an XDP_PASS program so a veth peer has NAPI)
  *
@@ -280,6 +281,13 @@ static int run(struct dp *dp, int argc, char **argv, bool *destroy)
 		return cmd_mn(dp, argc, argv);
 	if (strcmp(cmd, "nexthop") == 0)
 		return cmd_nexthop(dp, argc, argv);
+	if (strcmp(cmd, "unnexthop") == 0 && argc == 1) {
+		struct in6_addr peer;
+
+		if (inet_pton(AF_INET6, argv[0], &peer) != 1)
+			return -EINVAL;
+		return dp_nexthop_delete(dp, &peer);
+	}
 	if (strcmp(cmd, "stats") == 0)
 		return cmd_stats(dp);
 	if (strcmp(cmd, "events") == 0 && argc == 2)
