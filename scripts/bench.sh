@@ -228,6 +228,8 @@ dirty=$(git status --porcelain --untracked-files=no 2>/dev/null | head -1)
 	binding cache ≤ 1.2× one binding.  The "reference: minimal encap" row is
 	not the data plane: it is the least an XDP encapsulation does (one lookup
 	for peer and next hop), to show what target (b) allows on this machine.
+	Targets are judged on paired ratios: cases run round-robin, so each run
+	gives a ratio under the same load, and the median of those is taken.
 	Section 2 counts packets at the sink in
 	alternating rounds.  The machine may be shared: compare medians and ranges.
 	EOF
