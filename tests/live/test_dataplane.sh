@@ -305,6 +305,7 @@ if [ "$MODE" = generic ]; then
 	# veth pair: the MAG's xdp_mag_core would never see these
 	skip "ping CN -> MN through tc ingress (generic xdp on the MAG)"
 	skip "tc ingress counted lma_encap (generic xdp on the MAG)"
+	skip "TCP 4 MB CN -> MN through tc ingress (generic xdp on the MAG)"
 else
 	check "ping CN -> MN through tc ingress" \
 		inns $CN ping -6 -q -c 2 -i 0.2 -W 2 $MNA
@@ -314,6 +315,7 @@ else
 	else
 		fail "tc ingress counted lma_encap ($before -> ${after:-none})"
 	fi
+	tcp_check "TCP 4 MB CN -> MN through tc ingress" $CN $MN $MNA
 fi
 check "lma: back to xdp on lma-cn" lma attach lma-cn core
 check "tc_lma_ingress filter gone from lma-cn" \
