@@ -297,10 +297,16 @@ static void mag_mn_unbound(void *arg, const struct mag_mn_view *mn)
 static void do_attach(struct daemon *d, const uint8_t mac[6], int ifindex,
 		      const char *why, uint64_t *counter)
 {
+	struct iface *ifc = access_iface(d, ifindex);
+	struct mag_mn_view v;
+	bool known;
 	char m[18];
 	int r;
 
 	mac_str(mac, m);
+	/* a trigger for a node already pending or bound is no new event */
+	known = mag_lookup(d->mag, mac, &v) == 0 &&
+		(v.state == MAG_MN_PENDING || v.state == MAG_MN_BOUND);
 	r = mag_attach(d->mag, mac, ifindex);
 	if (r == -EPERM) {
 		d->c.attach_refused++;
@@ -312,7 +318,11 @@ static void do_attach(struct daemon *d, const uint8_t mac[6], int ifindex,
 		return;
 	}
 	(*counter)++;
-	log_debug("mn %s: attach trigger (%s)", m, why);
+	if (known)
+		log_debug("mn %s: attach trigger (%s)", m, why);
+	else
+		log_info("mn %s on %s: attach (%s)", m,
+			 ifc ? ifc->name : "?", why);
 }
 
 static int dp_event(const struct xp_event *ev, void *arg)

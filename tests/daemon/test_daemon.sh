@@ -303,6 +303,36 @@ sleep 2
 check "binding removed from the LMA's map after detach" \
 	[ -z "$(pinned_peer lma "$hnp")" ]
 
+mn1_state() {
+	e2e_json mag1 "' '.join(n['state'] for n in j['nodes'] if n['mac'] == '$(topo_mn_mac 1)')"
+}
+
+# the data plane's trigger: MN1's next frame (its default route went with
+# the withdrawn prefix, so a ping to the router's link-local) comes from a
+# MAC the MAG no longer knows; the ring buffer event attaches it again
+ip netns exec ${P}mn1 ping -q -c 1 -W 1 fe80::1%eth0 > /dev/null 2>&1
+sleep 1
+check "first frame from MN1 re-attached it (data-plane event)" \
+	grep -q "mn $(topo_mn_mac 1) on mag1-acc: attach (first packet)" \
+	"$E2E_DIR/mag1.log"
+check "MN1 bound again" [ "$(mn1_state)" = bound ]
+
+# a Router Solicitation: the RS (or the frame carrying it, whichever the
+# daemon reads first) attaches the node
+check "xpmipctl detach MN1 again" e2e_detach 1 1
+sleep 1.5
+n_rs=$(grep -c "mn $(topo_mn_mac 1) on mag1-acc: attach (" "$E2E_DIR/mag1.log")
+ip netns exec ${P}mn1 rdisc6 -1 -r 2 -w 700 eth0 > /dev/null 2>&1
+sleep 0.5
+check "router solicitation from MN1 re-attached it" \
+	[ "$(grep -c "mn $(topo_mn_mac 1) on mag1-acc: attach (" \
+		"$E2E_DIR/mag1.log")" -gt "$n_rs" ]
+check "MN1 bound after its RS" [ "$(mn1_state)" = bound ]
+n=$(E2E_VERB=stats e2e_json mag1 "j['daemon']['attach_dp_event']")
+check "MAG1 counted data-plane attach events ($n)" [ "${n:-0}" -ge 1 ]
+n=$(E2E_VERB=stats e2e_json mag1 "j['daemon']['attach_rs'] + j['daemon']['attach_dp_event']")
+check "MAG1 counted both re-attach triggers ($n)" [ "${n:-0}" -ge 2 ]
+
 # a late interface: served when it appears (privileges raised for it)
 ip -n ${P}mag1 link add mag1-late type veth peer name late-peer
 ip -n ${P}mag1 link set late-peer up
@@ -334,9 +364,6 @@ sed -i 's/inactivity_timeout = 0;/inactivity_timeout = 3;/' \
 	"$E2E_DIR/mag1.conf"
 check "MAG1 restarted with a 3 s inactivity timeout" d_start mag1
 check "attach MN1 again" e2e_attach 1 1
-mn1_state() {
-	e2e_json mag1 "' '.join(n['state'] for n in j['nodes'] if n['mac'] == '$(topo_mn_mac 1)')"
-}
 sleep 1
 check "MN1 bound, 1 s after attach" [ "$(mn1_state)" = bound ]
 sleep 4
