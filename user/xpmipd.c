@@ -321,8 +321,8 @@ static void do_attach(struct daemon *d, const uint8_t mac[6], int ifindex,
 	if (known)
 		log_debug("mn %s: attach trigger (%s)", m, why);
 	else
-		log_info("mn %s on %s: attach (%s)", m,
-			 ifc ? ifc->name : "?", why);
+		log_info("mn %s on %s: attach (%s)", m, ifc ? ifc->name : "?",
+			 why);
 }
 
 static int dp_event(const struct xp_event *ev, void *arg)
