@@ -272,11 +272,18 @@ e2e_end() {
 	fi
 }
 
-# e2e_dump_logs: the daemons' logs as TAP comments, after a failure
+# e2e_dump_logs: the daemons' logs and non-zero data-plane counters as
+# TAP comments, after a failure
 e2e_dump_logs() {
 	local r
 	for r in lma mag1 mag2; do
 		[ -e "$E2E_DIR/$r.log" ] || continue
+		if e2e_alive "$r"; then
+			echo "# --- $r data-plane counters (non-zero) ---"
+			e2e_ctl "$r" stats 2>/dev/null |
+				sed -n '/^dataplane:/,/^$/p' |
+				awk 'NF >= 3 && $2 != 0' | sed 's/^/# /'
+		fi
 		echo "# --- $r log (last lines) ---"
 		tail -n "${1:-15}" "$E2E_DIR/$r.log" | sed 's/^/# /'
 	done

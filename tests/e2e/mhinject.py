@@ -105,7 +105,11 @@ def main():
         c = cksum(a.src, a.dst, bytes(mh[:4]) + b'\0\0' + bytes(mh[6:]))
         mh[4:6] = struct.pack('!H', c ^ 0x5a5a)
         mh = bytes(mh)
-    elif len(mh) >= 6:
+    # Linux computes the checksum of an MH raw socket at offset 4 unless
+    # told not to (-1): needed for a bad checksum and for runts under 6 bytes
+    if a.bad_checksum or len(mh) < 6:
+        s.setsockopt(socket.IPPROTO_IPV6, IPV6_CHECKSUM, -1)
+    else:
         s.setsockopt(socket.IPPROTO_IPV6, IPV6_CHECKSUM, 4)
     s.sendto(mh, (a.dst, 0))
 
