@@ -223,6 +223,7 @@ static const char *const xp_stat_names[XP_STAT_MAX] = {
     [XP_STAT_DROP_FIB] = "drop_fib",
     [XP_STAT_DROP_ADJUST] = "drop_adjust",
     [XP_STAT_PTB_SENT] = "ptb_sent",
+    [XP_STAT_PTB_RATE_LIMITED] = "ptb_rate_limited",
     [XP_STAT_DROP_TOO_BIG] = "drop_too_big",
     [XP_STAT_DROP_NO_BINDING] = "drop_no_binding",
     [XP_STAT_DROP_ECN] = "drop_ecn",

@@ -1409,6 +1409,21 @@ static void ptb_rate_limited(void **state)
 	assert_true(sent <= 2 * XP_PTB_PER_SEC);
 }
 
+/* xpmipctl and the tests print every reason by name */
+static void every_reason_has_a_name(void **state)
+{
+	int k, j;
+
+	(void)state;
+	for (k = 0; k < XP_STAT_MAX; k++) {
+		if (!xp_stat_names[k] || !*xp_stat_names[k])
+			fail_msg("stats reason %d has no name", k);
+		for (j = 0; j < k; j++)
+			assert_string_not_equal(xp_stat_names[j],
+						xp_stat_names[k]);
+	}
+}
+
 /* xorshift32: a fixed seed, so a failure replays */
 static uint32_t rnd_state = 0x2545f491;
 
@@ -1501,7 +1516,7 @@ int main(void)
 	CPU_SET(0, &cpus);
 	if (sched_setaffinity(0, sizeof(cpus), &cpus))
 		return 1;
-	tests = calloc(n + 3, sizeof(*tests));
+	tests = calloc(n + 4, sizeof(*tests));
 	if (!tests)
 		return 1;
 	for (k = 0; k < n; k++) {
@@ -1515,7 +1530,9 @@ int main(void)
 	tests[n + 1].test_func = ptb_rate_limited;
 	tests[n + 2].name = "mutated frames: one verdict, one reason";
 	tests[n + 2].test_func = mutated_frames;
-	rc = _cmocka_run_group_tests("dataplane", tests, n + 3, group_setup,
+	tests[n + 3].name = "every stats reason has a unique name";
+	tests[n + 3].test_func = every_reason_has_a_name;
+	rc = _cmocka_run_group_tests("dataplane", tests, n + 4, group_setup,
 				     group_teardown);
 	free(tests);
 	return rc;
