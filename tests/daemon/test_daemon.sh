@@ -145,10 +145,23 @@ check "configs from the examples" e2e_configs \
 	"s/^orphan_lifetime = [0-9]*;/orphan_lifetime = 20;/"
 sed -i 's|{ name = "mag1-acc"; link = "shared"; }|&,\n\t\t{ name = "mag1-late"; link = "point-to-point"; }|' \
 	"$E2E_DIR/mag1.conf"
+# an access link whose XDP slot holds someone else's program
+cp build/bench_gen.bpf.o "$T/foreign.bpf.o" 2>/dev/null
+ip -n ${P}mag1 link add mag1-busy type veth peer name busy-peer
+ip -n ${P}mag1 link set mag1-busy up
+ip -n ${P}mag1 link set busy-peer up
+ip -n ${P}mag1 link set dev mag1-busy xdpgeneric obj "$T/foreign.bpf.o" sec xdp
+sed -i 's|{ name = "mag1-acc"; link = "shared"; }|&,\n\t\t{ name = "mag1-busy"; link = "shared"; }|' \
+	"$E2E_DIR/mag1.conf"
 check "LMA started" d_start lma
 check "MAG1 started" d_start mag1
 check "MAG1 runs without its missing interface" \
 	grep -q "interface mag1-late: not found" "$E2E_DIR/mag1.log"
+check "busy XDP slot: clear error" grep -q \
+	"interface mag1-busy: data plane not attached: .* (another XDP program is there)" \
+	"$E2E_DIR/mag1.log"
+check "busy XDP slot: the other program left alone" \
+	grep -q "prog/xdp .* name bench_gen" <(ip -n ${P}mag1 link show mag1-busy)
 
 check "xpmipctl attach MN1 at MAG1" e2e_attach 1 1
 addr=$(e2e_wait_addr 1 15)
