@@ -166,6 +166,74 @@ static int dp_devmap_flags(struct dp *dp)
 	return bpf_map__set_map_flags(m, info.map_flags);
 }
 
+/* Maps a restart may lose: counters, rate-limit state, the port list. */
+static bool dp_map_stateless(const char *name)
+{
+	static const char *const names[] = {
+	    "stats", "ports", "attach_seen", "ptb_budget", "events",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A pinned map of another layout (an upgrade, another max_bindings) cannot
+ * be reused.  Counters and caches are recreated, with a log line; the
+ * binding cache, the attached nodes and the next hops are state: refuse,
+ * and say what differs.
+ */
+static int dp_check_pins(struct dp *dp)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, dp->obj)
+	{
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+		const char *path = bpf_map__pin_path(m);
+		int fd, err;
+
+		if (!path)
+			continue;
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		err = bpf_obj_get_info_by_fd(fd, &info, &len);
+		close(fd);
+		if (err)
+			return -errno;
+		if (info.type == bpf_map__type(m) &&
+		    info.key_size == bpf_map__key_size(m) &&
+		    info.value_size == bpf_map__value_size(m) &&
+		    info.max_entries == bpf_map__max_entries(m) &&
+		    info.map_flags == bpf_map__map_flags(m))
+			continue;
+		if (!dp_map_stateless(bpf_map__name(m))) {
+			log_err(
+			    "dataplane: pinned map %s differs (%u entries "
+			    "of %u bytes, want %u of %u): same max_bindings,"
+			    " or remove %s",
+			    bpf_map__name(m), info.max_entries, info.value_size,
+			    bpf_map__max_entries(m), bpf_map__value_size(m),
+			    dp->pin_dir);
+			return -EEXIST;
+		}
+		log_warn("dataplane: pinned map %s has another layout, "
+			 "recreated",
+			 bpf_map__name(m));
+		if (unlink(path))
+			return -errno;
+		/* a new devmap is created without the kernel's flag */
+		if (strcmp(bpf_map__name(m), "ports") == 0)
+			bpf_map__set_map_flags(m, 0);
+	}
+	return 0;
+}
+
 /* Before load: options into rodata, map sizes. */
 static int dp_configure(struct dp *dp, const struct dp_opts *opts)
 {
@@ -192,7 +260,10 @@ static int dp_configure(struct dp *dp, const struct dp_opts *opts)
 	err = bpf_map__set_max_entries(m, max);
 	if (err)
 		return err;
-	return dp_devmap_flags(dp);
+	err = dp_devmap_flags(dp);
+	if (err)
+		return err;
+	return dp_check_pins(dp);
 }
 
 int dp_open(struct dp **out, const struct dp_opts *opts)

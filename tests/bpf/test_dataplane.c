@@ -1409,6 +1409,49 @@ static void ptb_rate_limited(void **state)
 	assert_true(sent <= 2 * XP_PTB_PER_SEC);
 }
 
+/*
+ * Pins left by an older build: a stateless map of another layout is
+ * recreated, a binding cache of another size is refused.
+ */
+static void pinned_maps_of_another_layout(void **state)
+{
+	struct dp_opts o = {.role = XP_ROLE_LMA, .max_bindings = 1024};
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char inst[64], path[160];
+	struct dp *dp;
+	int fd;
+
+	(void)state;
+	snprintf(inst, sizeof(inst), "xpdp-test-pin-%d", getpid());
+	o.instance = inst;
+	addr(LMAA, &o.local_addr);
+	assert_int_equal(dp_open(&dp, &o), 0);
+	dp_close(dp, true);
+
+	/* an old 30-reason stats map */
+	snprintf(path, sizeof(path), "%s/%s/stats", XP_PIN_ROOT, inst);
+	assert_int_equal(unlink(path), 0);
+	fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "stats", 4,
+			    sizeof(struct xp_stat), 30, NULL);
+	assert_true(fd >= 0);
+	assert_int_equal(bpf_obj_pin(fd, path), 0);
+	close(fd);
+	assert_int_equal(dp_open(&dp, &o), 0);
+	assert_int_equal(
+	    bpf_obj_get_info_by_fd(dp_map_fd(dp, "stats"), &info, &len), 0);
+	assert_int_equal(info.max_entries, XP_STAT_SLOTS);
+	dp_close(dp, true);
+
+	o.max_bindings = 2048;
+	assert_int_equal(dp_open(&dp, &o), -EEXIST);
+	o.max_bindings = 1024;
+	assert_int_equal(dp_open(&dp, &o), 0);
+	dp_close(dp, false);
+	snprintf(path, sizeof(path), "%s/%s", XP_PIN_ROOT, inst);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
 /* xpmipctl and the tests print every reason by name */
 static void every_reason_has_a_name(void **state)
 {
@@ -1516,7 +1559,7 @@ int main(void)
 	CPU_SET(0, &cpus);
 	if (sched_setaffinity(0, sizeof(cpus), &cpus))
 		return 1;
-	tests = calloc(n + 4, sizeof(*tests));
+	tests = calloc(n + 5, sizeof(*tests));
 	if (!tests)
 		return 1;
 	for (k = 0; k < n; k++) {
@@ -1532,7 +1575,9 @@ int main(void)
 	tests[n + 2].test_func = mutated_frames;
 	tests[n + 3].name = "every stats reason has a unique name";
 	tests[n + 3].test_func = every_reason_has_a_name;
-	rc = _cmocka_run_group_tests("dataplane", tests, n + 4, group_setup,
+	tests[n + 4].name = "pinned maps of another layout";
+	tests[n + 4].test_func = pinned_maps_of_another_layout;
+	rc = _cmocka_run_group_tests("dataplane", tests, n + 5, group_setup,
 				     group_teardown);
 	free(tests);
 	return rc;
