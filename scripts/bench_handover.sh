@@ -41,7 +41,8 @@ now_ns() { local t=${EPOCHREALTIME/./}; echo "${t}000"; }
 [ "$(id -u)" = 0 ] || die "run as root"
 [ -x "$UDPSTREAM" ] || die "$UDPSTREAM missing: run make"
 if [ -z "$PLAIN" ]; then
-	e2e_need_daemon > /dev/null || die "build/xpmipd missing: run make"
+	[ -x "$XPMIPD" ] && [ -x "$XPMIPCTL" ] ||
+		die "build/xpmipd or build/xpmipctl missing: run make"
 fi
 mkdir -p "$OUT" || die "cannot create $OUT"
 

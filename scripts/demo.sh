@@ -30,7 +30,7 @@ ctl() {
 }
 
 [ "$(id -u)" = 0 ] || die "run as root (namespaces, XDP)"
-e2e_need_daemon > /dev/null ||
+[ -x "$XPMIPD" ] && [ -x "$XPMIPCTL" ] ||
 	die "build/xpmipd or build/xpmipctl missing: run make first"
 [ -x "$UDPSTREAM" ] || die "$UDPSTREAM missing: run make first"
 mkdir -p "$OUT" || die "cannot create $OUT"
