@@ -4,7 +4,7 @@ set -eu
 PKGS="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcap-ng-dev \
 libevent-dev libconfig-dev libmnl-dev libcmocka-dev libclang-rt-14-dev \
 make gcc pkg-config iproute2 iputils-ping tshark gnuplot-nox python3 \
-python3-scapy tcpdump ndisc6 ethtool"
+python3-scapy tcpdump ndisc6 ethtool socat util-linux"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
