@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -77,10 +78,12 @@ struct daemon {
 	size_t n_ifs;
 	struct event *ev_sock, *ev_dp, *ev_ra, *ev_lm, *ev_nh, *ev_timer;
 	struct event *ev_idle;
-	struct event *ev_sig[3];
+	struct event *ev_sig[3], *ev_chld;
 	/* state file: written at most every state_interval_ms */
 	bool state_dirty;
 	uint64_t state_due_ms, state_last_ms, state_min_gap_ms;
+	pid_t saver_pid; /* state file being written by a child */
+	uint64_t saver_start_ms;
 	struct daemon_counters c;
 	bool restored; /* state taken back: safe to save */
 	/* configs handed to the state machines (they copy them) */
@@ -146,42 +149,98 @@ static int put_mn(const struct mag_mn_view *mn, void *arg)
 	return state_put_mn(arg, mn);
 }
 
-static int state_save(struct daemon *d)
+/* the whole state into the file; 0 or -errno */
+static int state_write(struct daemon *d)
 {
 	struct state_writer *w;
-	uint64_t start = now_ms(), took;
 	int r;
 
 	r = state_writer_open(&w, d->cfg.state_file,
 			      config_role_str(d->cfg.role), &xp_clock_system);
 	if (r < 0)
-		goto fail;
+		return r;
 	r = d->lma ? lma_foreach(d->lma, put_bce, w)
 		   : mag_foreach(d->mag, put_mn, w);
 	if (r) {
 		state_writer_abort(w);
-		r = r < 0 ? r : -EIO;
-		goto fail;
+		return r < 0 ? r : -EIO;
 	}
-	r = state_writer_commit(w);
-	if (r < 0)
-		goto fail;
-	d->state_dirty = false;
+	return state_writer_commit(w);
+}
+
+static void state_saved(struct daemon *d, int r, uint64_t took_ms)
+{
 	d->state_last_ms = now_ms();
+	if (r < 0) {
+		d->c.state_write_errors++;
+		/* try again later rather than spin on a full disk */
+		d->state_dirty = true;
+		d->state_due_ms = d->state_last_ms + 5000;
+		log_err("state: cannot save %s: %s", d->cfg.state_file,
+			strerror(-r));
+		return;
+	}
 	d->c.state_writes++;
 	/* a big state takes long to write: space the writes out further */
-	took = d->state_last_ms - start;
 	d->state_min_gap_ms = d->cfg.state_interval_ms;
-	if (took * 4 > d->state_min_gap_ms)
-		d->state_min_gap_ms = took * 4;
-	return 0;
-fail:
-	d->c.state_write_errors++;
-	/* try again later rather than spin on a full disk */
-	d->state_last_ms = now_ms();
-	d->state_due_ms = d->state_last_ms + 5000;
-	log_err("state: cannot save %s: %s", d->cfg.state_file, strerror(-r));
+	if (took_ms > d->state_min_gap_ms)
+		d->state_min_gap_ms = took_ms;
+}
+
+/* now, in this process: at stop, or when no child can be made */
+static int state_save(struct daemon *d)
+{
+	uint64_t start = now_ms();
+	int r;
+
+	d->state_dirty = false;
+	r = state_write(d);
+	state_saved(d, r, now_ms() - start);
 	return r;
+}
+
+/*
+ * In a child process, from a copy-on-write snapshot of the binding cache:
+ * a million bindings take seconds to format, and the event loop must not
+ * stop for that.  The child closes every inherited descriptor first, so
+ * that nothing (the control socket above all) outlives the daemon in it.
+ * Changes made meanwhile mark the state dirty again for the next write.
+ */
+static void state_save_bg(struct daemon *d)
+{
+	pid_t pid;
+
+	if (d->saver_pid > 0)
+		return;
+	d->state_dirty = false;
+	d->saver_start_ms = now_ms();
+	pid = fork();
+	if (pid < 0) {
+		log_warn("state: fork: %s; saving in the foreground",
+			 strerror(errno));
+		state_save(d);
+		return;
+	}
+	if (pid == 0) {
+		close_range(3, ~0U, 0);
+		_exit(state_write(d) < 0 ? 1 : 0);
+	}
+	d->saver_pid = pid;
+}
+
+static void on_child(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+	int status;
+
+	(void)sig;
+	(void)what;
+	if (d->saver_pid <= 0 || waitpid(d->saver_pid, &status, WNOHANG) <= 0)
+		return;
+	d->saver_pid = 0;
+	state_saved(d, WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO,
+		    now_ms() - d->saver_start_ms);
+	rearm(d);
 }
 
 /* ---- LMA callbacks --------------------------------------------------- */
@@ -718,7 +777,8 @@ static void rearm(struct daemon *d)
 		t = ra_next_timeout(d->ra);
 	if (mapsync_next_timeout(d->ms) < t)
 		t = mapsync_next_timeout(d->ms);
-	if (d->state_dirty && d->state_due_ms < t)
+	/* while a child writes, its exit (SIGCHLD) re-arms */
+	if (d->state_dirty && !d->saver_pid && d->state_due_ms < t)
 		t = d->state_due_ms;
 	if (t == UINT64_MAX) {
 		evtimer_del(d->ev_timer);
@@ -745,7 +805,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 		ra_run_timers(d->ra);
 	mapsync_run_timers(d->ms, now);
 	if (d->state_dirty && d->state_due_ms <= now_ms())
-		state_save(d);
+		state_save_bg(d);
 	rearm(d);
 }
 
@@ -1333,6 +1393,9 @@ static int setup(struct daemon *d)
 		if (!d->ev_sig[i] || event_add(d->ev_sig[i], NULL) < 0)
 			return -ENOMEM;
 	}
+	d->ev_chld = evsignal_new(d->base, SIGCHLD, on_child, d);
+	if (!d->ev_chld || event_add(d->ev_chld, NULL) < 0)
+		return -ENOMEM;
 	signal(SIGPIPE, SIG_IGN);
 
 	r = privs_drop(keep_caps, sizeof(keep_caps) / sizeof(keep_caps[0]),
@@ -1348,14 +1411,17 @@ static int setup(struct daemon *d)
 
 static void teardown(struct daemon *d)
 {
-	struct event *evs[] = {
-	    d->ev_sock,	 d->ev_dp,   d->ev_ra,	   d->ev_lm,	 d->ev_nh,
-	    d->ev_timer, d->ev_idle, d->ev_sig[0], d->ev_sig[1], d->ev_sig[2]};
+	struct event *evs[] = {d->ev_sock,   d->ev_dp,	   d->ev_ra,
+			       d->ev_lm,     d->ev_nh,	   d->ev_timer,
+			       d->ev_idle,   d->ev_sig[0], d->ev_sig[1],
+			       d->ev_sig[2], d->ev_chld};
 
 	/*
 	 * The bindings outlive us: the next start takes them back.  Never
 	 * save before the old state was read, or a failed start would wipe it.
 	 */
+	if (d->saver_pid > 0)
+		waitpid(d->saver_pid, NULL, 0);
 	if (d->restored)
 		state_save(d);
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)

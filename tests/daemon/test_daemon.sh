@@ -291,6 +291,8 @@ check "PBU flood: the LMA handled them (status 154)" [ "${st154:-0}" -gt 100 ]
 check "PBU flood: LMA alive" e2e_alive lma
 check "PBU flood: MN1's binding kept" \
 	[ "$(e2e_lma_mag_of "$hnp")" = "$TOPO_MAG1" ]
+check "state writer children reaped (no zombie under the LMA)" \
+	not grep -q Z <(ps -o stat= --ppid "$(e2e_pid lma)")
 check "PBU flood: no flood binding created" \
 	[ "$(e2e_json lma "sum(1 for b in j['bindings'] if b['mn_id'].startswith('flood'))")" = 0 ]
 
