@@ -71,7 +71,7 @@ E2E_IDLE_MS=3000 E2E_MAX_S=$((HANDOVERS * SPACING + 30)) \
 	e2e_stream_recv 1 $n "$OUT/handover-bench.csv" "$E2E_DIR/recv.out" ||
 	die "receiver"
 # the access point's hook: request lines in, "send_time_ns status" out
-coproc HOOK { python3 -u -c '
+coproc HOOK { "$E2E_PY" -u -c '
 import socket, sys, time
 for line in sys.stdin:
     path, req = line.rstrip("\n").split(" ", 1)
@@ -96,23 +96,22 @@ sleep 1
 from=1
 for ((k = 1; k <= HANDOVERS; k++)); do
 	to=$((3 - from))
+	m=$(now_ns)
+	topo_move $P 1 $to
 	if [ -n "$PLAIN" ]; then
-		topo_move $P 1 $to
 		t=$(now_ns)
 		ip -n ${P}lma route replace "$TOPO_PLAIN_NET:1::/64" \
 			via "$(topo_mag_addr $to)"
 	elif [ "$TRIGGER" = hook ]; then
-		topo_move $P 1 $to
 		t=$(hook "$(e2e_sock mag$to)" attach "$mac" mag$to-acc)
 		hook "$(e2e_sock mag$from)" detach "$mac" mag$from-acc \
 			> /dev/null
 	else
-		topo_move $P 1 $to
 		t=$(now_ns)
 		e2e_ctl mag$to attach "$mac" mag$to-acc > /dev/null
 		e2e_ctl mag$from detach "$mac" mag$from-acc > /dev/null
 	fi
-	echo "$t $to" >> "$hos"
+	echo "$t $to $m" >> "$hos"
 	from=$to
 	sleep $SPACING
 done
@@ -127,7 +126,7 @@ echo "== handover gap: $label"
 echo "stream: $n packets at $RATE/s CN -> MN, $HANDOVERS handovers ${SPACING}s apart"
 echo "sender:   $send"
 echo "receiver: $res"
-python3 scripts/handover_stats.py "$OUT/handover-bench.csv" "$hos" "$RATE" \
+"$E2E_PY" scripts/handover_stats.py "$OUT/handover-bench.csv" "$hos" "$RATE" \
 	"$start" "$n" | tee "$OUT/handover-bench.txt"
 summary=$(tail -n 1 "$OUT/handover-bench.txt")
 echo "RESULT handover $summary target_median_ms=5"
@@ -148,7 +147,7 @@ mapmem() {
 	local d=/sys/fs/bpf/xpmip/${P}$1 m sum=0 b
 	for m in "$d"/*; do
 		b=$(bpftool -j map show pinned "$m" 2>/dev/null |
-			python3 -c 'import json,sys; print(json.load(sys.stdin).get("bytes_memlock", 0))' 2>/dev/null)
+			"$E2E_PY" -c 'import json,sys; print(json.load(sys.stdin).get("bytes_memlock", 0))' 2>/dev/null)
 		sum=$((sum + ${b:-0}))
 	done
 	echo $sum
@@ -157,7 +156,7 @@ lma_rss0=$(rss lma) mag_rss0=$(rss mag1)
 lma_map0=$(mapmem lma) mag_map0=$(mapmem mag1)
 
 t0=$(now_ns)
-python3 - "$(e2e_sock mag1)" "$NODES" << 'EOF' || die "attach requests failed"
+"$E2E_PY" - "$(e2e_sock mag1)" "$NODES" << 'EOF' || die "attach requests failed"
 import socket, sys
 path, n = sys.argv[1], int(sys.argv[2])
 bad = 0

@@ -6,13 +6,14 @@ handovers, for scripts/bench_handover.sh.
   handover_stats.py CSV HANDOVERS RATE START_NS
 
 CSV:       seq,send_ns,recv_ns,path,hoplimit (udpstream recv -c)
-HANDOVERS: one line per handover: "trigger_ns new_path"
+HANDOVERS: one line per handover: "trigger_ns new_path [move_start_ns]"
 RATE:      packets/s of the stream, START_NS its first send time
 
 For handover k: gap = first arrival through new_path after trigger_ns,
 minus trigger_ns (the new MAG's attach trigger); lost = sequence numbers
 never received that were sent between the previous handover's midpoint and
-the next one's (send times of the packets that did arrive map those
+the next one's: it includes what was lost while the node's link was
+being moved, before the trigger (send times of the packets that did arrive map those
 instants to sequence numbers).  Prints one line per handover and a summary line:
   handovers=N gap_median_ms=.. gap_worst_ms=.. gap_mean_ms=.. lost_total=..
   lost_median=.. lost_worst=.. missed=M   (M: no packet via the new MAG)
@@ -49,8 +50,9 @@ def main():
     with open(hfile) as f:
         for line in f:
             if line.strip():
-                t, p = line.split()
-                hos.append((int(t), int(p)))
+                f3 = line.split()
+                hos.append((int(f3[0]), int(f3[1]),
+                            int(f3[2]) if len(f3) > 2 else None))
     if not hos:
         print('handovers=0')
         return 1
@@ -58,7 +60,10 @@ def main():
     count = int(sys.argv[5]) if len(sys.argv) > 5 else maxseq + 1
 
     gaps, losses, missed = [], [], 0
-    for k, (t, p) in enumerate(hos):
+    moves = []
+    for k, (t, p, m) in enumerate(hos):
+        if m is not None:
+            moves.append((t - m) / 1e6)
         first = next((r for r, path, _ in arr if r > t and path == p), None)
         # loss window by send time: halfway to the neighbouring handovers
         lo = (hos[k - 1][0] + t) // 2 if k else start
@@ -74,14 +79,18 @@ def main():
                   % (k + 1, p, lost))
             continue
         gaps.append((first - t) / 1e6)
-        print('handover %d: to path %d: gap %.3f ms, lost %d'
-              % (k + 1, p, gaps[-1], lost))
+        print('handover %d: to path %d: gap %.3f ms, lost %d%s'
+              % (k + 1, p, gaps[-1], lost,
+                 ', link move to trigger %.1f ms' % moves[-1]
+                 if m is not None else ''))
     if gaps:
         print('handovers=%d gap_median_ms=%.3f gap_worst_ms=%.3f '
               'gap_mean_ms=%.3f lost_total=%d lost_median=%g lost_worst=%d '
-              'missed=%d' % (len(hos), statistics.median(gaps), max(gaps),
-                             statistics.mean(gaps), count - len(seen),
-                             statistics.median(losses), max(losses), missed))
+              'missed=%d%s' % (len(hos), statistics.median(gaps), max(gaps),
+                               statistics.mean(gaps), count - len(seen),
+                               statistics.median(losses), max(losses), missed,
+                               ' move_median_ms=%.1f' % statistics.median(moves)
+                               if moves else ''))
     else:
         print('handovers=%d missed=%d lost_total=%d'
               % (len(hos), missed, count - len(seen)))

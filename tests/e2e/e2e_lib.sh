@@ -24,6 +24,9 @@ E2E_BUILD=${XPMIP_BUILD:-$E2E_ROOT/build}
 XPMIPD=$E2E_BUILD/xpmipd
 XPMIPCTL=$E2E_BUILD/xpmipctl
 UDPSTREAM=$E2E_BUILD/tools/udpstream
+# the distribution's Python (deps.sh installs it), not whatever is first in PATH
+E2E_PY=/usr/bin/python3
+[ -x "$E2E_PY" ] || E2E_PY=python3
 E2E_POOL=2001:db8:100:
 E2E_P=
 E2E_DIR=
@@ -177,7 +180,7 @@ e2e_wait_addr() {
 e2e_json() {
 	local r=$1 expr=$2
 	e2e_ctl "$r" -j "${E2E_VERB:-show}" 2>/dev/null | tail -n +1 |
-		python3 -c "
+		"$E2E_PY" -c "
 import json, sys
 t = sys.stdin.read()
 i = t.find('{')

@@ -52,7 +52,7 @@ check "$N distinct home network prefixes" [ "$dupes" = 0 ]
 
 check "LMA holds $N bindings" [ "$(e2e_lma_count)" = "$N" ]
 e2e_ctl lma -j show > "$E2E_DIR/lma.json"
-wrong=$(python3 - "$E2E_DIR/lma.json" "$N" "${addr[@]:1}" << 'EOF'
+wrong=$("$E2E_PY" - "$E2E_DIR/lma.json" "$N" "${addr[@]:1}" << 'EOF'
 import ipaddress, json, sys
 t = open(sys.argv[1]).read()
 j = json.loads(t[t.find('{'):])
