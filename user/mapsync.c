@@ -219,8 +219,12 @@ int mapsync_mn_bound(struct mapsync *ms, const struct mag_mn_view *mn,
 	memcpy(b.gw_mac, gw_mac, sizeof(b.gw_mac));
 	b.access_ifindex = (__u32)mn->ifindex;
 	b.flags = XP_BIND_F_ACTIVE;
-	/* a new entry starts its inactivity clock now; dp keeps an old one's */
-	b.last_seen_ns = mapsync_ktime_ns();
+	/*
+	 * A new entry starts its inactivity clock now; an existing one keeps
+	 * the data plane's (dp keeps the later of the two): a refresh is
+	 * signaling, not traffic from the node.
+	 */
+	b.last_seen_ns = what == MAPSYNC_NEW ? mapsync_ktime_ns() : 0;
 	mk.ifindex = (__u32)mn->ifindex;
 	memcpy(mk.mac, mn->mac, sizeof(mk.mac));
 

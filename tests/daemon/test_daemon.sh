@@ -375,17 +375,34 @@ check "mag1 daemon alive" e2e_alive mag1
 # inactivity: MN1 attached again and silent (it sends nothing that enters
 # the tunnel): still bound before the timeout, detached after it
 d_kill mag1 TERM
-sed -i 's/inactivity_timeout = 0;/inactivity_timeout = 3;/' \
+sed -i 's/inactivity_timeout = 0;/inactivity_timeout = 9;/' \
 	"$E2E_DIR/mag1.conf"
-check "MAG1 restarted with a 3 s inactivity timeout" d_start mag1
+check "MAG1 restarted with a 9 s inactivity timeout" d_start mag1
 check "attach MN1 again" e2e_attach 1 1
 sleep 1
 check "MN1 bound, 1 s after attach" [ "$(mn1_state)" = bound ]
-sleep 4
-check "silent MN1 detached for inactivity" \
-	grep -q "mn $(topo_mn_mac 1): no traffic for 3 s, detaching" \
+# 9 s timeout, checked every 2 s; the refresh at 6.4 s (8 s lifetime) is
+# signaling and must not count as traffic from the node
+sleep 11
+check "silent MN1 detached for inactivity, refreshes notwithstanding" \
+	grep -q "mn $(topo_mn_mac 1): no traffic for 9 s, detaching" \
 	"$E2E_DIR/mag1.log"
 check "MN1 no longer bound" [ "$(mn1_state)" != bound ]
+
+# SIGHUP: an unreadable config is refused with its reason, the daemon goes
+# on; a good one changes the log level
+cp "$E2E_DIR/lma.conf" "$T/lma.good"
+sed -i 's/^lma = {/lma = {{/' "$E2E_DIR/lma.conf"
+kill -HUP "$(e2e_pid lma)"
+sleep 0.3
+check "SIGHUP with a broken config: refused with file:line" \
+	grep -q "reload: $E2E_DIR/lma.conf:[0-9]*: syntax error" "$E2E_DIR/lma.log"
+check "SIGHUP with a broken config: LMA alive" e2e_alive lma
+sed -e 's/^log_level = .*/log_level = "debug";/' "$T/lma.good" > "$E2E_DIR/lma.conf"
+kill -HUP "$(e2e_pid lma)"
+sleep 0.3
+check "SIGHUP: new log level" grep -q "reload: log level 3" "$E2E_DIR/lma.log"
+cp "$T/lma.good" "$E2E_DIR/lma.conf"
 
 # clean stops: -k leaves programs and pins, plain stop removes both
 d_kill mag1 TERM
