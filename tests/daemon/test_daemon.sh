@@ -299,11 +299,11 @@ check "PBU flood: no flood binding created" \
 # the state file lost: the map entry is an orphan, still forwarding, and
 # the MAG's next refresh makes it a binding again
 restart_without_state() {
-	d_kill lma KILL
-	rm -f "$E2E_DIR/lma.state"
-	d_start lma
+	d_kill "$1" KILL
+	rm -f "$E2E_DIR/$1.state"
+	d_start "$1"
 }
-ping_during restart_without_state
+ping_during restart_without_state lma
 check "restart without a state file: no ping lost ($LOST)" [ "$LOST" = 0 ]
 check "orphan logged" grep -q "not in saved state" "$E2E_DIR/lma.log"
 sleep $((LIFETIME + 1))
@@ -311,6 +311,15 @@ adopted=$(E2E_VERB=stats e2e_json lma "j['mapsync']['orphans_adopted']")
 check "orphan adopted by the next PBU ($adopted)" [ "${adopted:-0}" -ge 1 ]
 check "binding known to the LMA again" \
 	[ "$(e2e_lma_mag_of "$hnp")" = "$TOPO_MAG1" ]
+
+# the same at the MAG: its orphan's node is registered again at once
+ping_during restart_without_state mag1
+check "MAG restart without a state file: no ping lost ($LOST)" [ "$LOST" = 0 ]
+check "MAG re-registered the orphan's node" \
+	grep -q "mn $(topo_mn_mac 1) on mag1-acc: attach (restart)" \
+	"$E2E_DIR/mag1.log"
+adopted=$(E2E_VERB=stats e2e_json mag1 "j['mapsync']['orphans_adopted']")
+check "MAG orphan adopted ($adopted)" [ "${adopted:-0}" -ge 1 ]
 
 # detach by xpmipctl: gone from the LMA after MinDelayBeforeBCEDelete
 check "xpmipctl detach MN1" e2e_detach 1 1
