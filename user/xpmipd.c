@@ -1301,16 +1301,6 @@ static int setup(struct daemon *d)
 	o.local_addr = *local;
 	o.xdp_mode = (enum xp_xdp_mode)c->xdp_mode;
 	o.max_bindings = c->role == CFG_ROLE_LMA ? c->lma.max_bindings : 0;
-	/*
-	 * XXX: libbpf 1.1 cannot reuse a pinned DEVMAP_HASH: the kernel adds
-	 * BPF_F_RDONLY_PROG to its flags, so the reuse check sees a mismatch
-	 * and the load fails.  The redirect map holds no binding state (each
-	 * dp_attach() fills it again), and the running programs keep their
-	 * reference to the old one, so drop its pin and let a new one be made.
-	 */
-	snprintf(dir, sizeof(dir), "%s/%s/ports", XP_PIN_ROOT, c->instance);
-	if (unlink(dir) == 0)
-		log_debug("data plane: stale redirect map pin %s removed", dir);
 	r = dp_open(&d->dp, &o);
 	if (r < 0) {
 		log_err("data plane: cannot load: %s", strerror(-r));
