@@ -23,7 +23,7 @@
 # XPMIP_BENCH_PLAIN=1 to run part 1 over plain kernel forwarding with
 # static routes (the harness's own floor: no daemon, no tunnel).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . tests/e2e/e2e_lib.sh
 
 RATE=${XPMIP_BENCH_RATE:-10000}
@@ -87,6 +87,7 @@ hook() {
 	local t st
 	echo "$*" >&"${HOOK[1]}"
 	read -r t st <&"${HOOK[0]}"
+	[ "$st" = ok ] || echo "bench_handover: hook: $* -> $st" >&2
 	echo "$t"
 }
 topo_nsexec ${P}cn "$UDPSTREAM" send -d "$addr" -n $n -r "$RATE" \
@@ -140,7 +141,7 @@ P=xpb2-
 e2e_init $P
 topo_up $P 0 || die "topology"
 e2e_configs || die "configs"
-e2e_start lma && e2e_start mag1 || die "daemons did not start"
+{ e2e_start lma && e2e_start mag1; } || die "daemons did not start"
 
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$(e2e_pid "$1")/status"; }
 mapmem() {

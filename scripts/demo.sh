@@ -11,7 +11,7 @@
 # reports the gap and the loss, shows xpmipctl at each step, tears down, and
 # plots packets received over time to build/demo/handover.png.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . tests/e2e/e2e_lib.sh
 
 OUT=${XPMIP_DEMO_OUT:-$PWD/build/demo}

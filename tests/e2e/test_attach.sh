@@ -5,7 +5,7 @@
 # once with the node ignoring it (accept_ra_mtu=0), so that full-size
 # packets only get through if the LMA and the MAG send Packet Too Big.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/e2e/e2e_lib.sh
 P=xpe-att-

@@ -7,7 +7,7 @@
 #  - when MAG2 dies without a goodbye (kill -9) its node's binding expires
 #    at the LMA after the lifetime.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/e2e/e2e_lib.sh
 P=xpe-dereg-

@@ -8,7 +8,7 @@
 # MAG1 the same way.  Gap and loss are printed; bounds are generous
 # (timing belongs to make bench).
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/e2e/e2e_lib.sh
 P=xpe-ho-

@@ -7,7 +7,7 @@
 # messages and a burst (dropped).  No binding is lost, no packet of the
 # stream is lost, the daemon stays alive.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/e2e/e2e_lib.sh
 P=xpe-host-

@@ -5,7 +5,7 @@
 # segments are shared), reaches the CN and is reached from it, through its
 # own MAG; a node sending with another node's address is dropped.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/e2e/e2e_lib.sh
 P=xpe-many-

@@ -6,7 +6,7 @@
 # not one packet may be lost; the new daemons take the binding back and
 # keep refreshing it past its (short) lifetime.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/e2e/e2e_lib.sh
 P=xpe-rst-

@@ -4,7 +4,7 @@
 # topology builds, packets flow, a moved node is reached through the other
 # MAG and udpstream sees the switch; teardown leaves nothing behind.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . scripts/topo.sh
 B=${XPMIP_BUILD:-$PWD/build}

@@ -45,11 +45,11 @@
 #include <linux/if_packet.h>
 #include <linux/net_tstamp.h>
 
-#define US_MAGIC	0x58505553u	/* "XPUS" */
-#define US_PORT		9000
-#define US_MIN_SIZE	((int)sizeof(struct us_hdr))
-#define US_MAX_SIZE	1400
-#define US_MAX_MACS	8
+#define US_MAGIC    0x58505553u /* "XPUS" */
+#define US_PORT	    9000
+#define US_MIN_SIZE ((int)sizeof(struct us_hdr))
+#define US_MAX_SIZE 1400
+#define US_MAX_MACS 8
 
 /* What every datagram starts with, network byte order. */
 struct us_hdr {
@@ -125,21 +125,34 @@ static int do_send(int argc, char **argv)
 	const char *dst = NULL, *src = NULL;
 	uint64_t count = 0, rate = 0, i, start, due, errors = 0, sent = 0;
 	int port = US_PORT, size = 64, opt, fd;
-	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
-	uint8_t buf[US_MAX_SIZE] = { 0 };
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6};
+	uint8_t buf[US_MAX_SIZE] = {0};
 	struct us_hdr *h = (struct us_hdr *)buf;
 	struct timespec ts;
 	uint64_t t0, t1;
 
 	while ((opt = getopt(argc, argv, "d:p:n:r:s:b:")) != -1) {
 		switch (opt) {
-		case 'd': dst = optarg; break;
-		case 'b': src = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'n': count = strtoull(optarg, NULL, 0); break;
-		case 'r': rate = strtoull(optarg, NULL, 0); break;
-		case 's': size = atoi(optarg); break;
-		default: usage();
+		case 'd':
+			dst = optarg;
+			break;
+		case 'b':
+			src = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'n':
+			count = strtoull(optarg, NULL, 0);
+			break;
+		case 'r':
+			rate = strtoull(optarg, NULL, 0);
+			break;
+		case 's':
+			size = atoi(optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (!dst || !count || !rate || size < US_MIN_SIZE ||
@@ -157,7 +170,7 @@ static int do_send(int argc, char **argv)
 		return 1;
 	}
 	if (src) {
-		struct sockaddr_in6 la = { .sin6_family = AF_INET6 };
+		struct sockaddr_in6 la = {.sin6_family = AF_INET6};
 		int on = 1;
 
 		if (inet_pton(AF_INET6, src, &la.sin6_addr) != 1 ||
@@ -274,11 +287,14 @@ static ssize_t recv_frame(struct us_recv *r, int fd, int port)
 {
 	uint8_t buf[2048], cbuf[256];
 	struct sockaddr_ll sll;
-	struct iovec iov = { buf, sizeof(buf) };
+	struct iovec iov = {buf, sizeof(buf)};
 	struct msghdr m = {
-		.msg_name = &sll, .msg_namelen = sizeof(sll),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	    .msg_name = &sll,
+	    .msg_namelen = sizeof(sll),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = cbuf,
+	    .msg_controllen = sizeof(cbuf),
 	};
 	const struct ip6_hdr *ip6;
 	const uint8_t *udp;
@@ -306,10 +322,12 @@ static ssize_t recv_frame(struct us_recv *r, int fd, int port)
 static ssize_t recv_dgram(struct us_recv *r, int fd, bool record)
 {
 	uint8_t buf[2048], cbuf[256];
-	struct iovec iov = { buf, sizeof(buf) };
+	struct iovec iov = {buf, sizeof(buf)};
 	struct msghdr m = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = cbuf,
+	    .msg_controllen = sizeof(cbuf),
 	};
 	int hoplimit = -1;
 	uint64_t t;
@@ -365,9 +383,9 @@ static void recv_report(const struct us_recv *r, const char *csv)
 	lat = calloc(n ? n : 1, sizeof(*lat));
 	if (lat && n) {
 		for (i = 0; i < n; i++)
-			lat[i] = r->arr[i].recv_ns > r->arr[i].send_ns ?
-					 r->arr[i].recv_ns - r->arr[i].send_ns :
-					 0;
+			lat[i] = r->arr[i].recv_ns > r->arr[i].send_ns
+				     ? r->arr[i].recv_ns - r->arr[i].send_ns
+				     : 0;
 		qsort(lat, n, sizeof(*lat), cmp_u64);
 		lat_med = lat[n / 2];
 		lat_max = lat[n - 1];
@@ -413,7 +431,7 @@ static void recv_report(const struct us_recv *r, const char *csv)
 
 static int open_packet(const char *ifname)
 {
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET};
 	int fd, on = 1, ifindex;
 
 	ifindex = if_nametoindex(ifname);
@@ -436,7 +454,7 @@ static int open_packet(const char *ifname)
 
 static int open_udp(int port)
 {
-	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6};
 	int fd, on = 1, rcvbuf = 4 << 20;
 
 	fd = socket(AF_INET6, SOCK_DGRAM, 0);
@@ -446,8 +464,8 @@ static int open_udp(int port)
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)) < 0 ||
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on,
-		       sizeof(on)) < 0) {
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)) <
+		0) {
 		close(fd);
 		return -errno;
 	}
@@ -458,26 +476,41 @@ static int do_recv(int argc, char **argv)
 {
 	const char *ifname = NULL, *csv = NULL, *ready = NULL;
 	uint64_t idle_ms = 1000, max_s = 60, deadline, last = 0, t;
-	struct us_recv r = { 0 };
+	struct us_recv r = {0};
 	int port = US_PORT, opt, ufd, pfd = -1, rc = 1;
 	struct pollfd fds[2];
 
 	while ((opt = getopt(argc, argv, "p:n:i:m:c:t:T:w:")) != -1) {
 		switch (opt) {
-		case 'p': port = atoi(optarg); break;
-		case 'n': r.count = strtoull(optarg, NULL, 0); break;
-		case 'i': ifname = optarg; break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'n':
+			r.count = strtoull(optarg, NULL, 0);
+			break;
+		case 'i':
+			ifname = optarg;
+			break;
 		case 'm':
 			if (r.n_macs == US_MAX_MACS ||
 			    parse_mac(optarg, r.macs[r.n_macs]))
 				usage();
 			r.n_macs++;
 			break;
-		case 'c': csv = optarg; break;
-		case 't': idle_ms = strtoull(optarg, NULL, 0); break;
-		case 'T': max_s = strtoull(optarg, NULL, 0); break;
-		case 'w': ready = optarg; break;
-		default: usage();
+		case 'c':
+			csv = optarg;
+			break;
+		case 't':
+			idle_ms = strtoull(optarg, NULL, 0);
+			break;
+		case 'T':
+			max_s = strtoull(optarg, NULL, 0);
+			break;
+		case 'w':
+			ready = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (!r.count || r.count > 100000000 || port <= 0 || port > 65535)
@@ -513,8 +546,8 @@ static int do_recv(int argc, char **argv)
 
 	/* Bounded: stop when all arrived, when idle, or at the deadline. */
 	deadline = now_ns(CLOCK_MONOTONIC) + max_s * 1000000000ull;
-	fds[0] = (struct pollfd){ .fd = ufd, .events = POLLIN };
-	fds[1] = (struct pollfd){ .fd = pfd, .events = POLLIN };
+	fds[0] = (struct pollfd){.fd = ufd, .events = POLLIN};
+	fds[1] = (struct pollfd){.fd = pfd, .events = POLLIN};
 	while (r.unique < r.count) {
 		t = now_ns(CLOCK_MONOTONIC);
 		if (t >= deadline)
