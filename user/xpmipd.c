@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <net/if.h>
 #include <signal.h>
@@ -1477,7 +1478,7 @@ int main(int argc, char **argv)
 	const char *path = DEFAULT_CONFIG;
 	bool foreground = false, check = false;
 	struct daemon d = {.sock.fd = -1};
-	char err[CFG_ERR_MAX];
+	char err[CFG_ERR_MAX], abs_path[PATH_MAX];
 	int level = -1, opt, r;
 
 	while ((opt = getopt_long(argc, argv, "c:fl:nkh", opts, NULL)) != -1) {
@@ -1545,6 +1546,9 @@ int main(int argc, char **argv)
 		level = d.cfg.log_level;
 	log_init("xpmipd", (enum log_level)level,
 		 !foreground || d.cfg.log_syslog);
+	/* SIGHUP re-reads it after daemon() went to "/" */
+	if (realpath(path, abs_path) && strlen(abs_path) < sizeof(d.cfg.file))
+		strcpy(d.cfg.file, abs_path);
 	if (!foreground && daemon(0, 0) < 0) {
 		log_err("cannot daemonize: %s", strerror(errno));
 		return 1;
