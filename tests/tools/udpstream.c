@@ -352,6 +352,7 @@ static void recv_report(const struct us_recv *r, const char *csv)
 {
 	uint64_t gap = 0, gap_seq = 0, sw_ns = 0, last_old_ns = 0;
 	uint64_t old_after = 0, switches = 0, *lat, lat_med = 0, lat_max = 0;
+	uint64_t lat_max_seq = 0, l;
 	int first_path = -1, last_path = -1, new_path = -1;
 	uint64_t sw_seq = 0;
 	size_t i, n = r->n_arr;
@@ -374,6 +375,11 @@ static void recv_report(const struct us_recv *r, const char *csv)
 			sw_ns = a->recv_ns;
 			sw_seq = a->seq;
 		}
+		l = a->recv_ns > a->send_ns ? a->recv_ns - a->send_ns : 0;
+		if (l > lat_max) {
+			lat_max = l;
+			lat_max_seq = a->seq;
+		}
 		if (new_path < 0)
 			last_old_ns = a->recv_ns;
 		else if (a->path == first_path)
@@ -388,7 +394,6 @@ static void recv_report(const struct us_recv *r, const char *csv)
 				     : 0;
 		qsort(lat, n, sizeof(*lat), cmp_u64);
 		lat_med = lat[n / 2];
-		lat_max = lat[n - 1];
 	}
 	free(lat);
 
@@ -408,8 +413,8 @@ static void recv_report(const struct us_recv *r, const char *csv)
 		       (unsigned long long)old_after);
 	else
 		printf(" switch_seq=-1 handover_gap_ms=-1 old_after_switch=0");
-	printf(" lat_med_us=%.1f lat_max_us=%.1f\n", lat_med / 1e3,
-	       lat_max / 1e3);
+	printf(" lat_med_us=%.1f lat_max_us=%.1f lat_max_seq=%llu\n",
+	       lat_med / 1e3, lat_max / 1e3, (unsigned long long)lat_max_seq);
 	fflush(stdout);
 
 	if (!csv)
