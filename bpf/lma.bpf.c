@@ -30,7 +30,7 @@ static __always_inline int lma_downlink(void *ctx, const int hook,
 	/* RFC 8200 §3: the stack answers with Time Exceeded */
 	if (hook != XP_HOOK_TC_EGRESS && ip6->hop_limit <= 1)
 		return stat_pass(ctx, hook, XP_STAT_PASS_HOP_LIMIT);
-	return encap_forward(ctx, hook, b, false,
+	return encap_forward(ctx, hook, b, XP_COUNT_DOWN,
 			     hook == XP_HOOK_TC_EGRESS ? XP_STAT_TC_ENCAP
 						       : XP_STAT_LMA_ENCAP);
 }
@@ -42,65 +42,28 @@ static __always_inline int lma_downlink(void *ctx, const int hook,
 static __always_inline int lma_uplink(void *ctx, const int hook,
 				      const struct xp_ext *ext)
 {
-	struct ipv6hdr *outer, *inner;
-	struct xp_hnp_key key, dkey;
 	struct xp_nexthop nh = {};
+	struct ipv6hdr *inner;
 	struct xp_binding *b;
-	__u32 off = ext->off;
-	void *data, *end;
+	struct xp_hnp_key dkey;
 	bool hairpin;
-	__u8 hl;
-	int res;
+	int res, rc;
 
-	if (ext->fragment)
-		return stat_drop(ctx, hook, XP_STAT_DROP_FRAGMENT);
-	if (ext->routing || ext->too_deep)
-		return stat_pass(ctx, hook, XP_STAT_PASS_EXT_HDR);
-	if (off > XP_ETH_HLEN + XP_MAX_OUTER_LEN)
-		return stat_pass(ctx, hook, XP_STAT_PASS_EXT_HDR);
-
-	pkt_pull(ctx, hook, off + XP_IPV6_HLEN);
-	data = pkt_data(ctx, hook);
-	end = pkt_end(ctx, hook);
-	outer = data + XP_ETH_HLEN;
-	inner = data + off;
-	if ((void *)(outer + 1) > end || (void *)(inner + 1) > end)
-		return stat_drop(ctx, hook, XP_STAT_DROP_TRUNCATED);
-	if (inner->version != 6)
-		return stat_drop(ctx, hook, XP_STAT_DROP_BAD_INNER);
-	if (off + XP_IPV6_HLEN + bpf_ntohs(inner->payload_len) >
-	    pkt_len(ctx, hook))
-		return stat_drop(ctx, hook, XP_STAT_DROP_TRUNCATED);
-
-	hnp_key_of(&key, &inner->saddr);
-	b = bpf_map_lookup_elem(&bindings, &key);
+	b = tunnel_rx(ctx, hook, ext, true, &inner, &rc);
 	if (!b)
-		return stat_drop(ctx, hook, XP_STAT_DROP_NO_BINDING);
-	if (!ip6_addr_equal(&b->peer, &outer->saddr))
-		return stat_drop(ctx, hook, XP_STAT_DROP_WRONG_PEER);
-	if (!(b->flags & XP_BIND_F_ACTIVE))
-		return stat_drop(ctx, hook, XP_STAT_DROP_INACTIVE);
-	if (tunnel_ecn_decap(ip6_tclass(outer), inner))
-		return stat_drop(ctx, hook, XP_STAT_DROP_ECN);
-	binding_count(b, true, XP_IPV6_HLEN + bpf_ntohs(inner->payload_len));
-
+		return rc;
 	/* a node of one MAG talking to a node of another: the stack routes
 	 * it to the prefix route, where tc_lma_egress tunnels it again */
 	hnp_key_of(&dkey, &inner->daddr);
 	hairpin = bpf_map_lookup_elem(&bindings, &dkey) != NULL;
-	hl = inner->hop_limit;
-	if (tunnel_pop(ctx, hook, off - XP_ETH_HLEN))
-		return stat_drop(ctx, hook, XP_STAT_DROP_ADJUST);
+	inner = tunnel_exit(ctx, hook, ext->off, inner, b, XP_COUNT_UP, &rc);
+	if (!inner)
+		return rc;
 	if (hairpin)
 		return stat_pass(ctx, hook, XP_STAT_PASS_HAIRPIN);
-	if (hl <= 1)
+	if (inner->hop_limit <= 1)
 		return stat_pass(ctx, hook, XP_STAT_PASS_HOP_LIMIT);
 
-	data = pkt_data(ctx, hook);
-	end = pkt_end(ctx, hook);
-	inner = data + XP_ETH_HLEN;
-	if ((void *)(inner + 1) > end)
-		return stat_drop(ctx, hook, XP_STAT_DROP_TRUNCATED);
 	res = nexthop_of_packet(ctx, hook, inner, &nh);
 	if (res == XP_NH_DROP)
 		return stat_drop(ctx, hook, XP_STAT_DROP_FIB);

@@ -64,7 +64,7 @@ static __always_inline int mag_access(void *ctx, const int hook)
 		return stat_drop(ctx, hook, XP_STAT_DROP_INACTIVE);
 	if (ip6->hop_limit <= 1)
 		return stat_pass(ctx, hook, XP_STAT_PASS_HOP_LIMIT);
-	return encap_forward(ctx, hook, b, true, XP_STAT_MAG_ENCAP);
+	return encap_forward(ctx, hook, b, XP_COUNT_UP_SEEN, XP_STAT_MAG_ENCAP);
 }
 
 /*
@@ -74,43 +74,15 @@ static __always_inline int mag_access(void *ctx, const int hook)
 static __always_inline int mag_downlink(void *ctx, const int hook,
 					const struct xp_ext *ext)
 {
-	struct ipv6hdr *outer, *inner;
 	struct xp_nexthop nh = {};
+	struct ipv6hdr *inner;
 	struct xp_binding *b;
-	struct xp_hnp_key key;
-	__u32 off = ext->off;
-	void *data, *end;
 	__u32 mtu_len;
-	__u8 hl;
+	int rc;
 
-	if (ext->fragment)
-		return stat_drop(ctx, hook, XP_STAT_DROP_FRAGMENT);
-	if (ext->routing || ext->too_deep)
-		return stat_pass(ctx, hook, XP_STAT_PASS_EXT_HDR);
-	if (off > XP_ETH_HLEN + XP_MAX_OUTER_LEN)
-		return stat_pass(ctx, hook, XP_STAT_PASS_EXT_HDR);
-
-	pkt_pull(ctx, hook, off + XP_IPV6_HLEN);
-	data = pkt_data(ctx, hook);
-	end = pkt_end(ctx, hook);
-	outer = data + XP_ETH_HLEN;
-	inner = data + off;
-	if ((void *)(outer + 1) > end || (void *)(inner + 1) > end)
-		return stat_drop(ctx, hook, XP_STAT_DROP_TRUNCATED);
-	if (inner->version != 6)
-		return stat_drop(ctx, hook, XP_STAT_DROP_BAD_INNER);
-	if (off + XP_IPV6_HLEN + bpf_ntohs(inner->payload_len) >
-	    pkt_len(ctx, hook))
-		return stat_drop(ctx, hook, XP_STAT_DROP_TRUNCATED);
-
-	hnp_key_of(&key, &inner->daddr);
-	b = bpf_map_lookup_elem(&bindings, &key);
+	b = tunnel_rx(ctx, hook, ext, false, &inner, &rc);
 	if (!b)
-		return stat_drop(ctx, hook, XP_STAT_DROP_NO_BINDING);
-	if (!ip6_addr_equal(&b->peer, &outer->saddr))
-		return stat_drop(ctx, hook, XP_STAT_DROP_WRONG_PEER);
-	if (!(b->flags & XP_BIND_F_ACTIVE))
-		return stat_drop(ctx, hook, XP_STAT_DROP_INACTIVE);
+		return rc;
 	/*
 	 * The access link must carry the inner packet; a redirect to a
 	 * smaller MTU would drop it uncounted.  The daemon's RAs advertise
@@ -120,21 +92,12 @@ static __always_inline int mag_downlink(void *ctx, const int hook,
 	if (bpf_check_mtu(ctx, b->access_ifindex, &mtu_len, 0, 0) ==
 	    BPF_MTU_CHK_RET_FRAG_NEEDED)
 		return stat_drop(ctx, hook, XP_STAT_DROP_TOO_BIG);
-	if (tunnel_ecn_decap(ip6_tclass(outer), inner))
-		return stat_drop(ctx, hook, XP_STAT_DROP_ECN);
-	binding_count(b, false, XP_IPV6_HLEN + bpf_ntohs(inner->payload_len));
-
-	hl = inner->hop_limit;
-	if (tunnel_pop(ctx, hook, off - XP_ETH_HLEN))
-		return stat_drop(ctx, hook, XP_STAT_DROP_ADJUST);
-	if (hl <= 1)
+	inner = tunnel_exit(ctx, hook, ext->off, inner, b, XP_COUNT_DOWN, &rc);
+	if (!inner)
+		return rc;
+	if (inner->hop_limit <= 1)
 		return stat_pass(ctx, hook, XP_STAT_PASS_HOP_LIMIT);
 
-	data = pkt_data(ctx, hook);
-	end = pkt_end(ctx, hook);
-	inner = data + XP_ETH_HLEN;
-	if ((void *)(inner + 1) > end)
-		return stat_drop(ctx, hook, XP_STAT_DROP_TRUNCATED);
 	inner->hop_limit--;
 	nh.ifindex = b->access_ifindex;
 	__builtin_memcpy(nh.dmac, b->mn_mac, XP_ETH_ALEN);

@@ -66,7 +66,7 @@ struct xp_binding {
 	__u16 flags;		  /* XP_BIND_F_* */
 	__u16 pad;
 	__u32 reserved;
-	__u64 last_seen_ns; /* CLOCK_MONOTONIC (tick resolution), last uplink */
+	__u64 last_seen_ns; /* MAG: CLOCK_MONOTONIC (tick), last uplink */
 	__u64 up_packets;
 	__u64 up_bytes;
 	__u64 down_packets;
