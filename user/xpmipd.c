@@ -424,7 +424,8 @@ static int collect_on_link(const struct mag_mn_view *mn, void *arg)
 {
 	struct detach_list *l = arg;
 
-	if (mn->ifindex != l->ifindex || l->count == 256)
+	if (mn->ifindex != l->ifindex || l->count == 256 ||
+	    (mn->state != MAG_MN_PENDING && mn->state != MAG_MN_BOUND))
 		return 0;
 	memcpy(l->n[l->count].mac, mn->mac, 6);
 	l->n[l->count++].ifindex = mn->ifindex;
@@ -465,7 +466,9 @@ static void idle_check(evutil_socket_t fd, short what, void *arg)
 	if (!l)
 		return;
 	l->d = d;
-	l->idle_before_ns = mapsync_ktime_ns() - tmo_ns;
+	l->idle_before_ns = mapsync_ktime_ns();
+	l->idle_before_ns =
+	    l->idle_before_ns > tmo_ns ? l->idle_before_ns - tmo_ns : 0;
 	/* XXX: at most 256 nodes per check; the rest go at the next one */
 	mag_foreach(d->mag, collect_idle, l);
 	for (size_t i = 0; i < l->count; i++) {
@@ -486,19 +489,10 @@ static void link_event(void *arg, int ifindex, const char *name, bool running,
 {
 	struct daemon *d = arg;
 	struct iface *ifc = iface_by_index(d, ifindex);
+	struct detach_list *l;
+	char m[18];
 
-	if (deleted) {
-		if (!ifc)
-			return;
-		log_warn("interface %s: removed", ifc->name);
-		if (ifc->access && d->ra)
-			ra_iface_del(d->ra, ifindex);
-		ifc->ifindex = 0;
-		ifc->attached = false;
-		/* its nodes are gone with it */
-		running = false;
-	}
-	if (!ifc) {
+	if (!ifc && !deleted) {
 		/* a configured interface that was missing has appeared */
 		for (size_t i = 0; i < d->n_ifs; i++) {
 			if (d->ifs[i].ifindex || strcmp(d->ifs[i].name, name))
@@ -511,25 +505,38 @@ static void link_event(void *arg, int ifindex, const char *name, bool running,
 		}
 		return;
 	}
-	/* a point-to-point access link without carrier has no node on it */
-	if (d->mag && ifc->access && ifc->p2p && !running) {
-		struct detach_list *l = calloc(1, sizeof(*l));
-		char m[18];
-
-		if (!l)
-			return;
-		l->ifindex = ifindex;
-		mag_foreach(d->mag, collect_on_link, l);
-		for (size_t i = 0; i < l->count; i++) {
+	if (!ifc)
+		return;
+	/*
+	 * The nodes of a removed access link, or of a point-to-point one
+	 * without carrier, are gone (RFC 5213 §6.9.1.1 detach).
+	 */
+	if (d->mag && ifc->access && (deleted || (ifc->p2p && !running))) {
+		l = calloc(1, sizeof(*l));
+		if (l) {
+			l->ifindex = ifindex;
+			/* XXX: 256 nodes per event; a shared link with more
+			 * keeps the rest until they expire or go idle */
+			mag_foreach(d->mag, collect_on_link, l);
+		}
+		for (size_t i = 0; l && i < l->count; i++) {
 			mac_str(l->n[i].mac, m);
-			log_info("mn %s: link %s down, detaching", m,
-				 ifc->name);
+			log_info("mn %s: link %s %s, detaching", m, ifc->name,
+				 deleted ? "removed" : "down");
 			if (d->ra)
 				ra_node_forget(d->ra, ifindex, l->n[i].mac);
 			if (mag_detach(d->mag, l->n[i].mac, ifindex) == 0)
 				d->c.detach_link_down++;
 		}
 		free(l);
+	}
+	if (deleted) {
+		log_warn("interface %s: removed", ifc->name);
+		if (ifc->access && d->ra)
+			ra_iface_del(d->ra, ifindex);
+		dp_detach(d->dp, ifindex);
+		ifc->ifindex = 0;
+		ifc->attached = false;
 	}
 }
 

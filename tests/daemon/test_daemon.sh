@@ -379,6 +379,20 @@ ip -n ${P}mag1 link set late-peer down
 sleep 1
 check "link down detached it" \
 	grep -q "link mag1-late down, detaching" "$E2E_DIR/mag1.log"
+
+# the link removed while a node is on it: detached, interface forgotten
+ip -n ${P}mag1 link set late-peer up
+sleep 0.5
+e2e_ctl mag1 attach "$late_mac" mag1-late > /dev/null
+sleep 1
+n_det=$(grep -c "link mag1-late .*, detaching" "$E2E_DIR/mag1.log")
+ip -n ${P}mag1 link del mag1-late
+sleep 0.5
+# (the kernel reports the carrier loss first, then the removal)
+check "link removed: its node detached" [ "$(grep -c \
+	"link mag1-late .*, detaching" "$E2E_DIR/mag1.log")" -gt "$n_det" ]
+check "link removed: interface forgotten" \
+	grep -q "interface mag1-late: removed" "$E2E_DIR/mag1.log"
 check "mag1 daemon alive" e2e_alive mag1
 
 # inactivity: MN1 attached again and silent (it sends nothing that enters
