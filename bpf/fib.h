@@ -29,8 +29,8 @@ static __always_inline int fib_result(void *ctx, const int hook, long rc,
 		nh->mtu = 0;
 		__builtin_memcpy(nh->dmac, p->dmac, XP_ETH_ALEN);
 		__builtin_memcpy(nh->smac, p->smac, XP_ETH_ALEN);
-		/* XDP checked tot_len already; TC asks for GSO-aware check */
-		if (hook != XP_HOOK_XDP &&
+		/* the FIB checked tot_len; a GSO skb is checked GSO-aware */
+		if (pkt_is_gso(ctx, hook) &&
 		    bpf_check_mtu(ctx, p->ifindex, &mtu_len, 0, 0) ==
 			BPF_MTU_CHK_RET_FRAG_NEEDED) {
 			nh->mtu = mtu_len;
@@ -61,6 +61,7 @@ static __always_inline int nexthop_of_peer(void *ctx, const int hook,
 					   const struct in6_addr *peer,
 					   __u32 tot_len, struct xp_nexthop *nh)
 {
+	bool gso = pkt_is_gso(ctx, hook);
 	struct bpf_fib_lookup p = {};
 	struct xp_nexthop *m;
 	__u32 mtu_len = 0;
@@ -86,18 +87,19 @@ static __always_inline int nexthop_of_peer(void *ctx, const int hook,
 	p.family = XP_AF_INET6;
 	p.l4_protocol = XP_IPPROTO_IPV6;
 	/*
-	 * TC: no tot_len, so the FIB checks the skb the GSO-aware way
-	 * (a GSO skb would fail a plain length check); bpf_check_mtu
-	 * adds the 40 bytes below.
+	 * tot_len: the FIB checks the route's MTU, not only the device's
+	 * (RFC 2473 §7.1).  A GSO skb would fail that plain length check:
+	 * without tot_len TC checks it the GSO-aware way, against the
+	 * device, bpf_check_mtu adding the 40 bytes below.
 	 */
-	p.tot_len = hook == XP_HOOK_XDP ? tot_len : 0;
+	p.tot_len = gso ? 0 : tot_len;
 	p.ifindex = pkt_ifindex(ctx, hook);
 	ip6_addr_copy((struct in6_addr *)p.ipv6_src, &xp_local_addr);
 	__builtin_memcpy(p.ipv6_dst, peer, sizeof(p.ipv6_dst));
 	rc = bpf_fib_lookup(ctx, &p, sizeof(p),
 			    hook == XP_HOOK_TC_EGRESS ? BPF_FIB_LOOKUP_OUTPUT
 						      : 0);
-	if (rc == BPF_FIB_LKUP_RET_SUCCESS && hook != XP_HOOK_XDP &&
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS && gso &&
 	    bpf_check_mtu(ctx, p.ifindex, &mtu_len, XP_TUNNEL_OVERHEAD, 0) ==
 		BPF_MTU_CHK_RET_FRAG_NEEDED) {
 		nh->mtu = mtu_len;
@@ -124,10 +126,10 @@ static __always_inline int nexthop_of_packet(void *ctx, const int hook,
 
 	p.family = XP_AF_INET6;
 	p.l4_protocol = ip6->nexthdr;
-	/* TC: see nexthop_of_peer() */
-	p.tot_len = hook == XP_HOOK_XDP
-			? XP_IPV6_HLEN + bpf_ntohs(ip6->payload_len)
-			: 0;
+	/* see nexthop_of_peer() */
+	p.tot_len = pkt_is_gso(ctx, hook)
+			? 0
+			: XP_IPV6_HLEN + bpf_ntohs(ip6->payload_len);
 	p.flowinfo = *(const __be32 *)ip6 & bpf_htonl(0x0fffffff);
 	p.ifindex = pkt_ifindex(ctx, hook);
 	__builtin_memcpy(p.ipv6_src, &ip6->saddr, sizeof(p.ipv6_src));

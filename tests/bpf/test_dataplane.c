@@ -40,6 +40,8 @@
 #define HNP3 "2001:db8:100:3::"
 #define HNP4 "2001:db8:100:4::"
 #define HNP5 "2001:db8:100:5::" /* inactive */
+#define MAG6 "2001:db8:e::1"	    /* FIB: route, locked MTU 1400 */
+#define HNP6 "2001:db8:100:6::"
 #define MN1  "2001:db8:100:1::10"
 #define MN2  "2001:db8:100:2::20"
 #define CN   "2001:db8:cc::5"
@@ -64,6 +66,7 @@ static const uint8_t mac_cn[6] = {0x02, 0, 0, 0, 0xcc, 0x01};
 static const uint8_t mac_gw[6] = {0x02, 0, 0, 0, 0x11, 0x01}; /* xa */
 static const uint8_t mac_ya[6] = {0x02, 0, 0, 0, 0x22, 0x01};
 static const uint8_t mac_mag1[6] = {0x02, 0, 0, 0, 0x0a, 0x01};
+static const uint8_t mac_mag6[6] = {0x02, 0, 0, 0, 0x0e, 0x01};
 static const uint8_t mac_cnhop[6] = {0x02, 0, 0, 0, 0xcc, 0xfe};
 static const uint8_t mac_nh2d[6] = {0x02, 0, 0, 0, 0x0b, 0x01};
 static const uint8_t mac_nh2s[6] = {0x02, 0, 0, 0, 0x0b, 0x02};
@@ -857,6 +860,41 @@ static const struct tcase cases[] = {
       ENCAP(MAG2),
       .i = {.src = CN, .dst = MN2, .tc = 0xba, .fl = 0x12345, .hl = 63}},
      .stat = XP_STAT_LMA_ENCAP},
+    /* RFC 2473 §7.1: a locked route MTU counts in TC as in XDP */
+    {"lma downlink, oversize (locked route MTU 1400) -> packet too big",
+     P_LMA,
+     {ETH_IN, UDP_DOWN(HNP6 "9"), .paylen = 1321},
+     0,
+     XDP_TX,
+     OUT_PTB,
+     .ptb_mtu = 1360,
+     .ptb_src = LMAA,
+     .stat = XP_STAT_PTB_SENT},
+    {"tc ingress fallback: oversize (locked route MTU 1400) -> packet too big",
+     P_TC_LMA_IN,
+     {ETH_IN, UDP_DOWN(HNP6 "9"), .paylen = 1321},
+     0,
+     7,
+     OUT_PTB,
+     .ptb_mtu = 1360,
+     .ptb_src = LMAA,
+     .stat = XP_STAT_PTB_SENT},
+    {"tc ingress fallback: 1400 bytes fit a locked route MTU of 1400",
+     P_TC_LMA_IN,
+     {ETH_IN, UDP_DOWN(HNP6 "9"), .paylen = 1320},
+     0,
+     7,
+     OUT_FRAME,
+     {.smac = mac_ya,
+      .dmac = mac_mag6,
+      ENCAP(MAG6),
+      .i = {.src = CN,
+	    .dst = HNP6 "9",
+	    .tc = 0xba,
+	    .fl = 0x12345,
+	    .hl = 63},
+      .paylen = 1320},
+     .stat = XP_STAT_LMA_ENCAP},
     {"tc ingress fallback: lma uplink",
      P_TC_LMA_IN,
      {ETH_IN, ENC_IN(MAG1, MN1)},
@@ -1259,6 +1297,9 @@ static int setup_netns(void)
 		"ip -6 neigh replace 2001:db8:a::1 lladdr 02:00:00:00:0a:01 "
 		"dev ya nud permanent && "
 		"ip -6 route add 2001:db8:c::/64 dev ya && "
+		"ip -6 route add 2001:db8:e::/64 dev ya mtu lock 1400 && "
+		"ip -6 neigh replace 2001:db8:e::1 lladdr 02:00:00:00:0e:01 "
+		"dev ya nud permanent && "
 		"ip -6 route add unreachable 2001:db8:d::/64 && "
 		"ip -6 route add 2001:db8:ff::/64 dev ya && "
 		"ip -6 neigh replace 2001:db8:ff::1 lladdr 02:00:00:00:ff:01 "
@@ -1310,7 +1351,8 @@ static int group_setup(void **state)
 	    add_binding(env.lma, HNP2, MAG2, true, 0) ||
 	    add_binding(env.lma, HNP3, MAG3, true, 0) ||
 	    add_binding(env.lma, HNP4, MAG4, true, 0) ||
-	    add_binding(env.lma, HNP5, MAG1, false, 0))
+	    add_binding(env.lma, HNP5, MAG1, false, 0) ||
+	    add_binding(env.lma, HNP6, MAG6, true, 0))
 		return -1;
 	nh.ifindex = env.ify;
 	memcpy(nh.dmac, mac_nh2d, 6);
