@@ -284,11 +284,13 @@ int ctl_open(struct ctl **out, struct event_base *base,
 	     const struct ctl_config *cfg, const struct ctl_ops *ops, void *arg)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	const char *path = cfg->path ? cfg->path : CTL_SOCK_DEFAULT;
+	const char *path = cfg->path;
 	struct ctl *ctl;
 	mode_t mode, old;
 	int err;
 
+	if (!path)
+		return -EINVAL;
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		log_err("ctl: socket path too long: %s", path);
 		return -ENAMETOOLONG;

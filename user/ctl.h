@@ -44,7 +44,7 @@ struct ctl_ops {
 };
 
 struct ctl_config {
-	const char *path; /* NULL: CTL_SOCK_DEFAULT */
+	const char *path; /* required, e.g. CTL_SOCK_DIR "/lma.sock" */
 	mode_t mode;	  /* 0: 0600 */
 	enum ctl_role role;
 	uint32_t timeout_ms;	  /* per connection; 0: 5000 */

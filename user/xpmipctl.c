@@ -7,6 +7,7 @@
  *	      detach MAC IFNAME
  */
 #include <errno.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
@@ -26,15 +27,55 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: xpmipctl [-s SOCKET] [-j] COMMAND\n"
+	    "usage: xpmipctl [-s SOCKET | -i INSTANCE] [-j] COMMAND\n"
 	    "  show                  bindings (LMA) or attached nodes (MAG)\n"
 	    "  stats                 data-plane and signalling counters\n"
 	    "  attach MAC IFNAME     a node attached on IFNAME (MAG)\n"
 	    "  detach MAC IFNAME     a node left IFNAME (MAG)\n"
 	    "options:\n"
-	    "  -s SOCKET             control socket (default %s)\n"
+	    "  -s SOCKET             control socket\n"
+	    "  -i INSTANCE           the daemon's instance: %s/INSTANCE.sock\n"
+	    "                        (default: the only socket in %s)\n"
 	    "  -j                    JSON output\n",
-	    CTL_SOCK_DEFAULT);
+	    CTL_SOCK_DIR, CTL_SOCK_DIR);
+}
+
+/*
+ * Without -s or -i: the one daemon's socket in CTL_SOCK_DIR.  Several
+ * daemons on one host (an LMA and a MAG in a lab) must be named.
+ */
+static int find_only_socket(char *buf, size_t size)
+{
+	struct dirent *de;
+	int found = 0;
+	DIR *dir;
+
+	dir = opendir(CTL_SOCK_DIR);
+	if (!dir) {
+		fprintf(stderr, "xpmipctl: %s: %s (is xpmipd running?)\n",
+			CTL_SOCK_DIR, strerror(errno));
+		return -ENOENT;
+	}
+	while ((de = readdir(dir))) {
+		size_t n = strlen(de->d_name);
+
+		if (n < 6 || strcmp(de->d_name + n - 5, ".sock"))
+			continue;
+		if (found++ == 0)
+			snprintf(buf, size, "%s/%s", CTL_SOCK_DIR, de->d_name);
+		else
+			fprintf(stderr, "xpmipctl: %s and %s: name one with "
+					"-i INSTANCE or -s SOCKET\n",
+				buf, de->d_name);
+	}
+	closedir(dir);
+	if (found == 1)
+		return 0;
+	if (found == 0)
+		fprintf(stderr, "xpmipctl: no control socket in %s "
+				"(is xpmipd running?)\n",
+			CTL_SOCK_DIR);
+	return -ENOENT;
 }
 
 static int parse_args(int argc, char **argv, struct ctl_req *req)
@@ -162,17 +203,21 @@ static int read_reply(int fd, struct ctl_buf *b)
 
 int main(int argc, char **argv)
 {
-	const char *path = CTL_SOCK_DEFAULT;
+	const char *path = NULL, *instance = NULL;
+	char pathbuf[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct ctl_req req = {0};
 	char line[CTL_REQ_MAX];
 	struct ctl_buf reply;
 	const char *body;
 	int opt, fd, len, err;
 
-	while ((opt = getopt(argc, argv, "+s:jh")) != -1) {
+	while ((opt = getopt(argc, argv, "+s:i:jh")) != -1) {
 		switch (opt) {
 		case 's':
 			path = optarg;
+			break;
+		case 'i':
+			instance = optarg;
 			break;
 		case 'j':
 			req.json = true;
@@ -187,6 +232,20 @@ int main(int argc, char **argv)
 	}
 	if (parse_args(argc, argv, &req))
 		return EXIT_USAGE;
+	if (!path) {
+		if (instance) {
+			if ((size_t)snprintf(pathbuf, sizeof(pathbuf),
+					     "%s/%s.sock", CTL_SOCK_DIR,
+					     instance) >= sizeof(pathbuf)) {
+				fprintf(stderr, "xpmipctl: instance name too "
+						"long\n");
+				return EXIT_USAGE;
+			}
+		} else if (find_only_socket(pathbuf, sizeof(pathbuf))) {
+			return EXIT_USAGE;
+		}
+		path = pathbuf;
+	}
 	len = ctl_req_format(line, sizeof(line), &req);
 	if (len < 0) {
 		fprintf(stderr, "xpmipctl: request too long\n");
