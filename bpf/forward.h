@@ -78,19 +78,12 @@ static __always_inline int encap_forward(void *ctx, const int hook,
 	if (res == XP_NH_DROP)
 		return stat_drop(ctx, hook, XP_STAT_DROP_FIB);
 
-	/*
-	 * Counted before the first write to the packet: a locked add waits
-	 * for the stores before it to drain, and after the header writes
-	 * that doubled its cost on the FIB path.  A frame that then fails to
-	 * grow (XDP: never, 256 bytes of headroom) stays counted.
-	 */
-	binding_count(b, dir, inner_len);
-
 	/* RFC 2473 §3.1: the entry point forwards the inner packet */
 	if (hook != XP_HOOK_TC_EGRESS)
 		ip6->hop_limit--;
 	if (tunnel_push(ctx, hook, &b->peer))
 		return stat_drop(ctx, hook, XP_STAT_DROP_ADJUST);
+	binding_count(b, dir, inner_len);
 
 	if (res == XP_NH_NEIGH) {
 		stat_count(XP_STAT_PASS_NEIGH, pkt_len(ctx, hook));
