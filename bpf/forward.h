@@ -18,8 +18,8 @@ enum xp_count {
 	XP_COUNT_UP_SEEN, /* from the mobile node, MAG: its inactivity timer */
 };
 
-static __always_inline void binding_count(struct xp_binding *b,
-					  const int dir, __u32 bytes)
+static __always_inline void binding_count(struct xp_binding *b, const int dir,
+					  __u32 bytes)
 {
 	__u64 now;
 

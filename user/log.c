@@ -13,17 +13,17 @@ static bool use_syslog;
 static const char *log_ident = "xpmip";
 
 static const char *const level_names[] = {
-	[LOG_LVL_ERR] = "err",
-	[LOG_LVL_WARN] = "warn",
-	[LOG_LVL_INFO] = "info",
-	[LOG_LVL_DEBUG] = "debug",
+    [LOG_LVL_ERR] = "err",
+    [LOG_LVL_WARN] = "warn",
+    [LOG_LVL_INFO] = "info",
+    [LOG_LVL_DEBUG] = "debug",
 };
 
 static const int syslog_prio[] = {
-	[LOG_LVL_ERR] = LOG_ERR,
-	[LOG_LVL_WARN] = LOG_WARNING,
-	[LOG_LVL_INFO] = LOG_INFO,
-	[LOG_LVL_DEBUG] = LOG_DEBUG,
+    [LOG_LVL_ERR] = LOG_ERR,
+    [LOG_LVL_WARN] = LOG_WARNING,
+    [LOG_LVL_INFO] = LOG_INFO,
+    [LOG_LVL_DEBUG] = LOG_DEBUG,
 };
 
 void log_init(const char *ident, enum log_level level, bool to_syslog)

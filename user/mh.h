@@ -12,10 +12,10 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#define MH_PROTO		135	/* IPPROTO_MH */
-#define MH_PAYLOAD_PROTO	59	/* IPPROTO_NONE, RFC 6275 §6.1.1 */
-#define MH_CHECKSUM_OFFSET	4
-#define MH_MAX_LEN		2048	/* (255 + 1) * 8 */
+#define MH_PROTO	   135 /* IPPROTO_MH */
+#define MH_PAYLOAD_PROTO   59  /* IPPROTO_NONE, RFC 6275 §6.1.1 */
+#define MH_CHECKSUM_OFFSET 4
+#define MH_MAX_LEN	   2048 /* (255 + 1) * 8 */
 
 /* MH Type (RFC 6275 §6.1, RFC 5847, RFC 5846) */
 enum mh_type {
@@ -28,29 +28,29 @@ enum mh_type {
 };
 
 /* PBU flags: masks on the 16-bit word at offset 8, after ntohs() */
-#define MH_BU_F_A	0x8000	/* acknowledge */
-#define MH_BU_F_H	0x4000	/* home registration */
-#define MH_BU_F_L	0x2000	/* link-local compatibility */
-#define MH_BU_F_K	0x1000	/* key management mobility */
-#define MH_BU_F_M	0x0800	/* MAP registration */
-#define MH_BU_F_R	0x0400	/* mobile router */
-#define MH_BU_F_P	0x0200	/* proxy registration */
-#define MH_BU_F_F	0x0100	/* forced UDP encapsulation */
-#define MH_BU_F_T	0x0080	/* TLV header format */
-#define MH_BU_F_B	0x0040	/* bulk binding update */
+#define MH_BU_F_A 0x8000 /* acknowledge */
+#define MH_BU_F_H 0x4000 /* home registration */
+#define MH_BU_F_L 0x2000 /* link-local compatibility */
+#define MH_BU_F_K 0x1000 /* key management mobility */
+#define MH_BU_F_M 0x0800 /* MAP registration */
+#define MH_BU_F_R 0x0400 /* mobile router */
+#define MH_BU_F_P 0x0200 /* proxy registration */
+#define MH_BU_F_F 0x0100 /* forced UDP encapsulation */
+#define MH_BU_F_T 0x0080 /* TLV header format */
+#define MH_BU_F_B 0x0040 /* bulk binding update */
 
 /* PBA flags: masks on the byte at offset 7 */
-#define MH_BA_F_K	0x80
-#define MH_BA_F_R	0x40
-#define MH_BA_F_P	0x20
-#define MH_BA_F_T	0x10
-#define MH_BA_F_B	0x08
+#define MH_BA_F_K 0x80
+#define MH_BA_F_R 0x40
+#define MH_BA_F_P 0x20
+#define MH_BA_F_T 0x10
+#define MH_BA_F_B 0x08
 
 /* Mobility option types (RFC 6275 §6.2, RFC 5213 §8.3-8.8, RFC 4283) */
 enum mh_opt_type {
 	MH_OPT_PAD1 = 0,
 	MH_OPT_PADN = 1,
-	MH_OPT_BRA = 2,		/* binding refresh advice */
+	MH_OPT_BRA = 2, /* binding refresh advice */
 	MH_OPT_ALT_COA = 3,
 	MH_OPT_MN_ID = 8,
 	MH_OPT_HNP = 22,
@@ -61,10 +61,10 @@ enum mh_opt_type {
 	MH_OPT_TIMESTAMP = 27,
 };
 
-#define MH_MN_ID_SUBTYPE_NAI	1
-#define MH_MN_ID_MAX		254	/* option length is 1 + identifier */
-#define MH_LL_ID_MAX		16
-#define MH_MAX_HNP		8
+#define MH_MN_ID_SUBTYPE_NAI 1
+#define MH_MN_ID_MAX	     254 /* option length is 1 + identifier */
+#define MH_LL_ID_MAX	     16
+#define MH_MAX_HNP	     8
 
 /* Handoff Indicator values (RFC 5213 §8.4) */
 enum mh_hi {
@@ -107,11 +107,11 @@ enum mh_status {
 };
 
 /* Binding Error status (RFC 6275 §6.1.9) */
-#define MH_BE_UNKNOWN_HOA	1
-#define MH_BE_UNKNOWN_MH_TYPE	2
+#define MH_BE_UNKNOWN_HOA     1
+#define MH_BE_UNKNOWN_MH_TYPE 2
 
 struct mh_hnp {
-	uint8_t plen;			/* prefix length */
+	uint8_t plen; /* prefix length */
 	struct in6_addr prefix;
 };
 
@@ -130,22 +130,22 @@ struct mh_opts {
 	struct mh_hnp hnp[MH_MAX_HNP];
 
 	bool has_hi;
-	uint8_t hi;			/* enum mh_hi */
+	uint8_t hi; /* enum mh_hi */
 	bool has_att;
-	uint8_t att;			/* enum mh_att */
+	uint8_t att; /* enum mh_att */
 
 	bool has_ll_id;
 	uint8_t ll_id_len;
-	uint8_t ll_id[MH_LL_ID_MAX];	/* usually a 6-byte MAC */
+	uint8_t ll_id[MH_LL_ID_MAX]; /* usually a 6-byte MAC */
 
 	bool has_lla;
-	struct in6_addr lla;		/* MAG link-local on the access link */
+	struct in6_addr lla; /* MAG link-local on the access link */
 
 	bool has_timestamp;
-	uint64_t timestamp;		/* 48.16 fixed point since 1970 */
+	uint64_t timestamp; /* 48.16 fixed point since 1970 */
 
 	bool has_refresh;
-	uint16_t refresh;		/* binding refresh advice, 4 s units */
+	uint16_t refresh; /* binding refresh advice, 4 s units */
 };
 
 /*
@@ -154,13 +154,13 @@ struct mh_opts {
  * round-trip exactly; mh_lifetime_secs()/mh_lifetime_units() convert.
  */
 struct mh_msg {
-	uint8_t type;			/* enum mh_type */
-	uint8_t status;			/* BA, BE */
-	uint16_t seq;			/* BU, BA */
-	uint16_t flags;			/* BU: MH_BU_F_*; BA: MH_BA_F_* */
-	uint16_t lifetime;		/* BU, BA: 4-second units */
-	struct in6_addr be_hoa;		/* BE: home address */
-	struct mh_opts opts;		/* BU, BA */
+	uint8_t type;		/* enum mh_type */
+	uint8_t status;		/* BA, BE */
+	uint16_t seq;		/* BU, BA */
+	uint16_t flags;		/* BU: MH_BU_F_*; BA: MH_BA_F_* */
+	uint16_t lifetime;	/* BU, BA: 4-second units */
+	struct in6_addr be_hoa; /* BE: home address */
+	struct mh_opts opts;	/* BU, BA */
 };
 
 /*
@@ -172,18 +172,18 @@ struct mh_msg {
  */
 enum mh_err {
 	MH_OK = 0,
-	MH_E_TRUNCATED,		/* shorter than 8 bytes or than Header Len */
-	MH_E_PAYLOAD_PROTO,	/* != 59: ICMPv6 Parameter Problem, ptr 0 */
-	MH_E_HDR_LEN,		/* below the type's minimum: Param. Problem */
-	MH_E_UNKNOWN_TYPE,	/* Binding Error status 2 */
-	MH_E_OPTION,		/* option runs past the end or bad length */
-	MH_E_TOO_MANY_HNP,	/* more than MH_MAX_HNP HNP options */
+	MH_E_TRUNCATED,	    /* shorter than 8 bytes or than Header Len */
+	MH_E_PAYLOAD_PROTO, /* != 59: ICMPv6 Parameter Problem, ptr 0 */
+	MH_E_HDR_LEN,	    /* below the type's minimum: Param. Problem */
+	MH_E_UNKNOWN_TYPE,  /* Binding Error status 2 */
+	MH_E_OPTION,	    /* option runs past the end or bad length */
+	MH_E_TOO_MANY_HNP,  /* more than MH_MAX_HNP HNP options */
 };
 
 struct mh_parse_err {
 	enum mh_err code;
-	uint32_t pointer;	/* ICMPv6 Parameter Problem pointer, from MH */
-	uint32_t offset;	/* byte at which parsing stopped */
+	uint32_t pointer; /* ICMPv6 Parameter Problem pointer, from MH */
+	uint32_t offset;  /* byte at which parsing stopped */
 };
 
 /*

@@ -64,16 +64,18 @@ static int find_only_socket(char *buf, size_t size)
 		if (found++ == 0)
 			snprintf(buf, size, "%s/%s", CTL_SOCK_DIR, de->d_name);
 		else
-			fprintf(stderr, "xpmipctl: %s and %s: name one with "
-					"-i INSTANCE or -s SOCKET\n",
+			fprintf(stderr,
+				"xpmipctl: %s and %s: name one with "
+				"-i INSTANCE or -s SOCKET\n",
 				buf, de->d_name);
 	}
 	closedir(dir);
 	if (found == 1)
 		return 0;
 	if (found == 0)
-		fprintf(stderr, "xpmipctl: no control socket in %s "
-				"(is xpmipd running?)\n",
+		fprintf(stderr,
+			"xpmipctl: no control socket in %s "
+			"(is xpmipd running?)\n",
 			CTL_SOCK_DIR);
 	return -ENOENT;
 }

@@ -40,7 +40,7 @@
 #define HNP3 "2001:db8:100:3::"
 #define HNP4 "2001:db8:100:4::"
 #define HNP5 "2001:db8:100:5::" /* inactive */
-#define MAG6 "2001:db8:e::1"	    /* FIB: route, locked MTU 1400 */
+#define MAG6 "2001:db8:e::1"	/* FIB: route, locked MTU 1400 */
 #define HNP6 "2001:db8:100:6::"
 #define MN1  "2001:db8:100:1::10"
 #define MN2  "2001:db8:100:2::20"
@@ -888,11 +888,7 @@ static const struct tcase cases[] = {
      {.smac = mac_ya,
       .dmac = mac_mag6,
       ENCAP(MAG6),
-      .i = {.src = CN,
-	    .dst = HNP6 "9",
-	    .tc = 0xba,
-	    .fl = 0x12345,
-	    .hl = 63},
+      .i = {.src = CN, .dst = HNP6 "9", .tc = 0xba, .fl = 0x12345, .hl = 63},
       .paylen = 1320},
      .stat = XP_STAT_LMA_ENCAP},
     {"tc ingress fallback: lma uplink",
