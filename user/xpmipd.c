@@ -254,6 +254,16 @@ static int sm_send(void *arg, const struct in6_addr *dst, const uint8_t *mh,
 	return mhsock_send(&d->sock, dst, mh, len);
 }
 
+/* RFC 6275 §9.2: Payload Proto or Header Len wrong; pointer from the MH */
+static int sm_send_param_problem(void *arg, const struct in6_addr *dst,
+				 uint32_t pointer, const uint8_t *pkt,
+				 size_t len)
+{
+	struct daemon *d = arg;
+
+	return mhsock_send_param_problem(&d->sock, dst, pointer, pkt, len);
+}
+
 static void lma_bce_up(void *arg, const struct lma_bce_view *bce)
 {
 	struct daemon *d = arg;
@@ -709,6 +719,9 @@ static int ctl_stats(void *arg, struct ctl_reply *r)
 	COUNTER(r, "signal", &d->sock, rx_err);
 	COUNTER(r, "signal", &d->sock, tx_err);
 	COUNTER(r, "signal", &d->sock, rx_wrong_dst);
+	COUNTER(r, "signal", &d->sock, pp_tx);
+	COUNTER(r, "signal", &d->sock, pp_rate_limited);
+	COUNTER(r, "signal", &d->sock, pp_err);
 	mapsync_get_counters(d->ms, &mc);
 	COUNTER(r, "mapsync", &mc, binding_updates);
 	COUNTER(r, "mapsync", &mc, binding_deletes);
@@ -817,6 +830,24 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	rearm(d);
 }
 
+/*
+ * RFC 6275 §9.2 at the MAG: the MAG state machine drops a malformed MH
+ * without saying why, so the codec's verdict is asked here for the two
+ * faults that earn an ICMPv6 Parameter Problem.  The LMA's state machine
+ * does this itself through its send_param_problem hook.
+ */
+static void mag_param_problem(struct daemon *d, const struct in6_addr *src,
+			      const uint8_t *mh, size_t len)
+{
+	struct mh_parse_err err;
+	struct mh_msg m;
+
+	if (mh_parse(mh, len, &m, &err) == 0)
+		return;
+	if (err.code == MH_E_PAYLOAD_PROTO || err.code == MH_E_HDR_LEN)
+		sm_send_param_problem(d, src, err.pointer, mh, len);
+}
+
 static void on_mh(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
@@ -834,6 +865,8 @@ static void on_mh(evutil_socket_t fd, short what, void *arg)
 			break;
 		if (n < 0)
 			continue;
+		if (d->mag)
+			mag_param_problem(d, &src, buf, (size_t)n);
 		r = d->lma ? lma_input(d->lma, &src, &dst, buf, (size_t)n)
 			   : mag_input(d->mag, &src, buf, (size_t)n);
 		if (r < 0)
@@ -1027,6 +1060,7 @@ static int make_lma(struct daemon *d)
 	const struct cfg_lma *c = &d->cfg.lma;
 	static const struct lma_ops ops = {
 	    .send = sm_send,
+	    .send_param_problem = sm_send_param_problem,
 	    .bce_up = lma_bce_up,
 	    .bce_down = lma_bce_down,
 	};

@@ -12,7 +12,12 @@ kernel computes the MH checksum (IPV6_CHECKSUM at offset 4) unless
 
 Prints one line per reply received within --wait seconds:
   reply src=ADDR type=T status=S
-and "replies=N" at the end.
+and one per ICMPv6 Parameter Problem (RFC 4443 3.4) about what was sent:
+  icmp src=ADDR type=4 code=C pointer=P quote=OK|BAD
+(quote=OK: the quoted packet is an IPv6 header from --src to --dst, next
+header 135, payload length of the MH, followed by the MH bytes sent as far
+as they fit, the checksum aside: the kernel fills it in), and "replies=N"
+and "icmp=N" at the end.
 """
 import argparse
 import select
@@ -22,6 +27,7 @@ import sys
 import time
 
 IPPROTO_MH = 135
+ICMP6_PARAM_PROB = 4
 IPV6_CHECKSUM = 7
 
 
@@ -73,6 +79,12 @@ def cksum(src, dst, mh):
     return ~s & 0xffff
 
 
+def quoted_mh_ok(q, mh):
+    """q is mh, cut short maybe, but with the checksum the kernel set."""
+    q = q[:4] + mh[4:6] + q[6:] if len(q) >= 6 else q
+    return len(q) > 0 and q == mh[:len(q)]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--src', required=True)
@@ -111,17 +123,39 @@ def main():
         s.setsockopt(socket.IPPROTO_IPV6, IPV6_CHECKSUM, -1)
     else:
         s.setsockopt(socket.IPPROTO_IPV6, IPV6_CHECKSUM, 4)
+    # opened before sending, so that a fast answer is not missed
+    ic = socket.socket(socket.AF_INET6, socket.SOCK_RAW,
+                       socket.IPPROTO_ICMPV6)
+    ic.bind((a.src, 0))
     s.sendto(mh, (a.dst, 0))
 
     n = 0
+    ni = 0
     end = time.time() + a.wait
     while True:
         left = end - time.time()
         if left <= 0:
             break
-        r, _, _ = select.select([s], [], [], left)
+        r, _, _ = select.select([s, ic], [], [], left)
         if not r:
             break
+        if ic in r:
+            data, addr = ic.recvfrom(2048)
+            if len(data) >= 48 and data[0] == ICMP6_PARAM_PROB:
+                ip = data[8:48]
+                want = (bytes([0x60]) + bytes(3) +
+                        struct.pack('!HB', len(mh), IPPROTO_MH))
+                ok = (ip[:7] == want[:7] and
+                      ip[8:24] == socket.inet_pton(socket.AF_INET6, a.src) and
+                      ip[24:40] == socket.inet_pton(socket.AF_INET6, a.dst)
+                      and quoted_mh_ok(data[48:], mh))
+                print('icmp src=%s type=%d code=%d pointer=%d quote=%s' %
+                      (addr[0], data[0], data[1],
+                       struct.unpack('!I', data[4:8])[0],
+                       'OK' if ok else 'BAD'))
+                ni += 1
+            if s not in r:
+                continue
         data, addr = s.recvfrom(2048)
         if len(data) < 8 or addr[0] == a.src:
             continue
@@ -131,6 +165,7 @@ def main():
               (addr[0], t, status, len(data)))
         n += 1
     print('replies=%d' % n)
+    print('icmp=%d' % ni)
     return 0
 
 
