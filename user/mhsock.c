@@ -273,8 +273,9 @@ int mhsock_send_param_problem(struct mhsock *s, const struct in6_addr *dst,
 	ip->ip6_hlim = s->rx_hlim;
 	ip->ip6_src = *dst;
 	ip->ip6_dst = s->local;
-	quote = len < PP_MAX_INVOKING - sizeof(*ip) ? len
-						    : PP_MAX_INVOKING - sizeof(*ip);
+	quote = PP_MAX_INVOKING - sizeof(*ip);
+	if (len < quote)
+		quote = len;
 	memcpy(pkt + 8 + sizeof(*ip), mh, quote);
 	n = sendto(s->icmp_fd, pkt, 8 + sizeof(*ip) + quote, 0,
 		   (struct sockaddr *)&sa, sizeof(sa));

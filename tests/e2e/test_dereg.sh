@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# De-registration and expiry, with MinDelayBeforeBCEDelete = 2 s and a
+# De-registration and expiry, with MinDelayBeforeBCEDelete = 3 s and a
 # requested lifetime of 8 s:
 #  - after xpmipctl detach at MAG1 the LMA keeps the entry for the delay,
-#    then drops it and stops tunnelling the node's prefix to MAG1;
+#    shown as deleting, but drops the node's downlink packets meanwhile
+#    (RFC 5213 §5.3.5: counted as drop_inactive, nothing tunnelled), then
+#    deletes it;
+#  - a node that re-attaches during the delay is forwarded again;
 #  - when MAG2 dies without a goodbye (kill -9) its node's binding expires
 #    at the LMA after the lifetime.
 set -u
@@ -11,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/tap.sh
 . tests/e2e/e2e_lib.sh
 P=xpe-dereg-
-DELAY_MS=2000
+DELAY_MS=3000
 LIFETIME=8
 
 if ! e2e_begin $P 2 spread \
@@ -25,8 +28,17 @@ encap() {
 	E2E_VERB=stats e2e_json lma \
 		"j.get('dataplane', {}).get('lma_encap', {}).get('packets', 0)"
 }
+inactive() {
+	E2E_VERB=stats e2e_json lma \
+		"j.get('dataplane', {}).get('drop_inactive', {}).get('packets', 0)"
+}
 present() {
 	[ -n "$(e2e_lma_mag_of "$1:")" ]
+}
+# state HNP_PREFIX: bound or deleting, as xpmipctl -j shows it at the LMA
+state() {
+	e2e_json lma "' '.join(b.get('state', '') for b in j.get('bindings', []) \
+if b.get('hnp', '').startswith('$1:'))"
 }
 
 check "attach MN1 at MAG1" e2e_attach 1 1
@@ -45,8 +57,19 @@ check "ping CN -> MN2" ip netns exec ${P}cn ping -c 2 -i 0.2 -W 2 "$a2"
 ip -n ${P}sw link set mn1 down
 t0=$(date +%s%N)
 check "xpmipctl detach MN1 at MAG1" e2e_detach 1 1
-sleep 0.5
-check "LMA keeps MN1's entry during MinDelayBeforeBCEDelete" present "$h1"
+sleep 0.3
+check "LMA keeps MN1's entry during MinDelayBeforeBCEDelete, deleting" \
+	[ "$(state "$h1")" = deleting ]
+e0=$(encap)
+i0=$(inactive)
+ip netns exec ${P}cn ping -c 3 -i 0.2 -w 1 "$a1" > /dev/null 2>&1
+e1=$(encap)
+i1=$(inactive)
+echo "# during the delay: lma_encap $e0 -> $e1, drop_inactive $i0 -> $i1"
+check "during the delay the LMA drops MN1's downlink (drop_inactive +3)" \
+	[ "$((${i1:-0} - ${i0:-0}))" -ge 3 ]
+check "during the delay nothing is tunnelled to MAG1" [ "$e1" = "$e0" ]
+check "and the entry is still there, deleting" [ "$(state "$h1")" = deleting ]
 gone=""
 for _ in $(seq 100); do
 	present "$h1" || { gone=$(date +%s%N); break; }
@@ -66,6 +89,42 @@ check "LMA no longer tunnels MN1's prefix (lma_encap $e0 -> $(encap))" \
 check "MN2 unaffected: ping CN -> MN2" \
 	ip netns exec ${P}cn ping -c 2 -i 0.2 -W 2 "$a2"
 
+# re-attach during the delay revives the entry and its forwarding
+ip -n ${P}sw link set mn1 up
+check "MN1 attaches at MAG1 again" e2e_attach 1 1
+a1=$(e2e_wait_addr 1 15)
+check "ping CN -> MN1 after the new attachment" \
+	ip netns exec ${P}cn ping -c 2 -i 0.2 -W 2 "$a1"
+h1=$(echo "$a1" | cut -d: -f1-4)
+ip -n ${P}sw link set mn1 down
+check "MN1 detached from MAG1 again" e2e_detach 1 1
+sleep 0.3
+check "MN1's entry is deleting" [ "$(state "$h1")" = deleting ]
+created() {
+	E2E_VERB=stats e2e_json lma "j['lma']['bce_created']"
+}
+c0=$(created)
+ip -n ${P}sw link set mn1 up
+check "MN1 re-attaches at MAG1 during the delay" e2e_attach 1 1
+st=""
+for _ in $(seq 20); do
+	st=$(state "$h1")
+	[ "$st" = bound ] && break
+	sleep 0.1
+done
+check "the LMA revives MN1's entry (state $st)" [ "$st" = bound ]
+check "the same entry, not a new one (bce_created $c0 -> $(created))" \
+	[ -n "$c0" -a "$(created)" = "$c0" ]
+e0=$(encap)
+check "ping CN -> MN1 after the revival" \
+	ip netns exec ${P}cn ping -c 3 -i 0.2 -W 2 "$a1"
+check "LMA tunnels MN1's downlink again (lma_encap $e0 -> $(encap))" \
+	[ "$(encap)" -ge $((${e0:-0} + 3)) ]
+sleep $((DELAY_MS / 1000 + 1))
+check "the entry outlives the old delay, bound" [ "$(state "$h1")" = bound ]
+check "ping CN -> MN1 after the old delay" \
+	ip netns exec ${P}cn ping -c 2 -i 0.2 -W 2 "$a1"
+
 # MAG2 dies without a goodbye
 t0=$(date +%s)
 e2e_kill mag2 KILL
@@ -79,7 +138,7 @@ check "LMA expires MN2's binding when MAG2 stops refreshing" [ -n "$gone" ]
 [ -n "$gone" ] && echo "# MN2's binding expired $((gone - t0)) s after MAG2 was killed (lifetime $LIFETIME s)"
 check "within the lifetime plus 2 s" \
 	[ -n "$gone" -a "$(( ${gone:-0} - t0))" -le $((LIFETIME + 2)) ]
-check "LMA holds no binding" [ "$(e2e_lma_count)" = 0 ]
+check "LMA holds only MN1's binding" [ "$(e2e_lma_count)" = 1 ]
 
 e2e_end 4
 [ "$TAP_FAILED" -eq 0 ] || e2e_dump_logs
