@@ -44,6 +44,8 @@
 
 #define RX_BURST       64 /* MH messages per wake-up */
 #define DEFAULT_CONFIG "/etc/xpmip/xpmipd.conf"
+#define XPMIPD_NH_CONFIRM_S                                                    \
+	5 /* s between next-hop probes; REACHABLE_TIME is 30 s */
 
 struct iface {
 	char name[IF_NAMESIZE];
@@ -79,6 +81,8 @@ struct daemon {
 	size_t n_ifs;
 	struct event *ev_sock, *ev_dp, *ev_ra, *ev_lm, *ev_nh, *ev_timer;
 	struct event *ev_idle;
+	struct event *ev_nh_confirm;
+	bool nh_confirm_warned;
 	struct event *ev_sig[3], *ev_chld;
 	/* state file: written at most every state_interval_ms */
 	bool state_dirty;
@@ -461,6 +465,32 @@ static int collect_idle(const struct mag_mn_view *mn, void *arg)
 	memcpy(l->n[l->count].mac, mn->mac, 6);
 	l->n[l->count++].ifindex = mn->ifindex;
 	return 0;
+}
+
+/*
+ * A tunnel peer's neighbour may change its MAC without telling anyone; the
+ * kernel only finds out when a packet through the stack probes it, and the
+ * data plane bypasses the stack.  Ask the kernel to probe the stale ones.
+ * Sending RTM_NEWNEIGH needs CAP_NET_ADMIN in the effective set.
+ */
+static void nexthop_confirm(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	int r;
+
+	(void)fd;
+	(void)what;
+	privs_raise();
+	r = nh_mon_confirm(d->nh);
+	privs_lower();
+	/* the first failure is worth a warning, the repeats are not */
+	if (r < 0 && !d->nh_confirm_warned) {
+		log_warn("nexthop: cannot probe stale neighbours: %s",
+			 strerror(-r));
+		d->nh_confirm_warned = true;
+	} else if (r < 0) {
+		log_debug("nexthop: confirm: %s", strerror(-r));
+	}
 }
 
 static void idle_check(evutil_socket_t fd, short what, void *arg)
@@ -1410,6 +1440,14 @@ static int setup(struct daemon *d)
 	d->ev_timer = evtimer_new(d->base, on_timer, d);
 	if (!d->ev_timer)
 		return -ENOMEM;
+	if (d->nh) {
+		struct timeval tv = {.tv_sec = XPMIPD_NH_CONFIRM_S};
+
+		d->ev_nh_confirm =
+		    event_new(d->base, -1, EV_PERSIST, nexthop_confirm, d);
+		if (!d->ev_nh_confirm || evtimer_add(d->ev_nh_confirm, &tv) < 0)
+			return -ENOMEM;
+	}
 	if (d->mag && c->mag.inactivity_timeout_s) {
 		uint32_t every = c->mag.inactivity_timeout_s / 4;
 		struct timeval tv = {.tv_sec = every ? every : 1};
@@ -1446,7 +1484,7 @@ static void teardown(struct daemon *d)
 	struct event *evs[] = {d->ev_sock,   d->ev_dp,	   d->ev_ra,
 			       d->ev_lm,     d->ev_nh,	   d->ev_timer,
 			       d->ev_idle,   d->ev_sig[0], d->ev_sig[1],
-			       d->ev_sig[2], d->ev_chld};
+			       d->ev_sig[2], d->ev_chld,   d->ev_nh_confirm};
 
 	/*
 	 * The bindings outlive us: the next start takes them back.  Never
