@@ -401,22 +401,75 @@ static void dp_progs_for(struct dp *dp, enum xp_if_kind kind, const char **xdp,
 	}
 }
 
-/* Is the XDP program with this id one of ours (an earlier instance)? */
-static bool dp_prog_is_ours(__u32 id)
+/*
+ * Ownership of the program in an XDP slot, known from its id alone (the
+ * XDP query over netlink needs no capability).  Ours are the programs we
+ * loaded, compared by id: BPF_OBJ_GET_INFO_BY_FD on our own descriptors
+ * needs no capability, so the clean stop works with only CAP_NET_ADMIN
+ * (after our attach the slot holds our program, even where an earlier
+ * instance's was replaced in place).  An earlier instance's program only
+ * matters at dp_attach, to be replaced: see dp_prog_earlier_fd().
+ */
+static int dp_prog_mine_fd(struct dp *dp, __u32 id)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, dp->obj)
+	{
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+		    info.id == id)
+			return fd;
+	}
+	return -ENOENT;
+}
+
+/*
+ * A descriptor (the caller closes it) for the program with this id if it
+ * is an earlier instance's, recognised by name; -ENOENT if it is someone
+ * else's.  BPF_PROG_GET_FD_BY_ID needs CAP_SYS_ADMIN, which is dropped
+ * after setup: then -EPERM, and the slot counts as busy (a late interface
+ * whose slot still holds an earlier instance's program is left alone).
+ */
+static int dp_prog_earlier_fd(__u32 id)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
-	bool ours;
 	int fd;
 
 	fd = bpf_prog_get_fd_by_id(id);
 	if (fd < 0)
-		return false;
-	ours = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
-	       (strncmp(info.name, "xdp_lma", 8) == 0 ||
-		strncmp(info.name, "xdp_mag_", 8) == 0);
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+	    (strncmp(info.name, "xdp_lma", 8) == 0 ||
+	     strncmp(info.name, "xdp_mag_", 8) == 0))
+		return fd;
 	close(fd);
-	return ours;
+	return -ENOENT;
+}
+
+/* Ours, or an earlier instance's; a descriptor the caller closes. */
+static int dp_prog_ours_fd(struct dp *dp, __u32 id)
+{
+	int fd = dp_prog_mine_fd(dp, id);
+
+	if (fd < 0)
+		return dp_prog_earlier_fd(id);
+	fd = dup(fd);
+	return fd < 0 ? -errno : fd;
+}
+
+static bool dp_prog_is_ours(struct dp *dp, __u32 id)
+{
+	int fd = dp_prog_ours_fd(dp, id);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 static __u32 dp_mode_flags(__u8 attach_mode)
@@ -437,7 +490,7 @@ static __u32 dp_mode_flags(__u8 attach_mode)
  * Attach XDP in mode flags; a program of an earlier instance is replaced
  * in place (same mode), anything else makes the slot busy.
  */
-static int dp_xdp_attach(int ifindex, int prog_fd, __u32 flags,
+static int dp_xdp_attach(struct dp *dp, int ifindex, int prog_fd, __u32 flags,
 			 const char *ifname)
 {
 	struct bpf_xdp_query_opts q = {.sz = sizeof(struct bpf_xdp_query_opts)};
@@ -452,15 +505,22 @@ static int dp_xdp_attach(int ifindex, int prog_fd, __u32 flags,
 		return bpf_xdp_attach(ifindex, prog_fd,
 				      flags | XDP_FLAGS_UPDATE_IF_NOEXIST,
 				      NULL);
-	if (!dp_prog_is_ours(q.prog_id)) {
+	old_fd = dp_prog_ours_fd(dp, q.prog_id);
+	if (old_fd == -EPERM) {
+		log_err("dataplane: %s: xdp slot holds program id %u and "
+			"without CAP_SYS_ADMIN we cannot tell whether it is "
+			"an earlier instance's; detach it first",
+			ifname, q.prog_id);
+		return -EBUSY;
+	}
+	if (old_fd == -ENOENT) {
 		log_err("dataplane: %s: xdp slot holds program id %u that is "
 			"not ours; detach it first",
 			ifname, q.prog_id);
 		return -EBUSY;
 	}
-	old_fd = bpf_prog_get_fd_by_id(q.prog_id);
 	if (old_fd < 0)
-		return -errno;
+		return old_fd;
 	ao.old_prog_fd = old_fd;
 	err = bpf_xdp_attach(ifindex, prog_fd,
 			     dp_mode_flags(q.attach_mode) | XDP_FLAGS_REPLACE,
@@ -515,7 +575,7 @@ static void dp_port_teardown(struct dp *dp, struct dp_port *port)
 	__u32 ifindex = port->ifindex;
 
 	if (port->xdp_flags && bpf_xdp_query(port->ifindex, 0, &q) == 0 &&
-	    q.prog_id && dp_prog_is_ours(q.prog_id))
+	    q.prog_id && dp_prog_is_ours(dp, q.prog_id))
 		bpf_xdp_detach(port->ifindex, dp_mode_flags(q.attach_mode),
 			       NULL);
 	if (port->tc_ingress)
@@ -534,7 +594,7 @@ static void dp_port_teardown(struct dp *dp, struct dp_port *port)
  * A switch between XDP and the TC fallback (a restart with another mode)
  * must not leave the other program of an earlier instance running too.
  */
-static void dp_remove_other_mode(struct dp_port *port)
+static void dp_remove_other_mode(struct dp *dp, struct dp_port *port)
 {
 	struct bpf_xdp_query_opts q = {.sz = sizeof(struct bpf_xdp_query_opts)};
 
@@ -543,7 +603,7 @@ static void dp_remove_other_mode(struct dp_port *port)
 		dp_tc_detach(port, BPF_TC_INGRESS);
 		dp_libbpf_quiet = false;
 	} else if (bpf_xdp_query(port->ifindex, 0, &q) == 0 && q.prog_id &&
-		   dp_prog_is_ours(q.prog_id)) {
+		   dp_prog_is_ours(dp, q.prog_id)) {
 		bpf_xdp_detach(port->ifindex, dp_mode_flags(q.attach_mode),
 			       NULL);
 	}
@@ -573,7 +633,8 @@ int dp_attach(struct dp *dp, int ifindex, enum xp_if_kind kind)
 	err = -EOPNOTSUPP;
 	fd = dp_prog_fd(dp, xdp_name);
 	if (dp->mode == XP_XDP_NATIVE || dp->mode == XP_XDP_AUTO) {
-		err = dp_xdp_attach(ifindex, fd, XDP_FLAGS_DRV_MODE, ifname);
+		err =
+		    dp_xdp_attach(dp, ifindex, fd, XDP_FLAGS_DRV_MODE, ifname);
 		if (!err)
 			port->xdp_flags = XDP_FLAGS_DRV_MODE;
 		else if (err == -EBUSY || dp->mode == XP_XDP_NATIVE)
@@ -584,7 +645,8 @@ int dp_attach(struct dp *dp, int ifindex, enum xp_if_kind kind)
 				 ifname, strerror(-err));
 	}
 	if (err && (dp->mode == XP_XDP_GENERIC || dp->mode == XP_XDP_AUTO)) {
-		err = dp_xdp_attach(ifindex, fd, XDP_FLAGS_SKB_MODE, ifname);
+		err =
+		    dp_xdp_attach(dp, ifindex, fd, XDP_FLAGS_SKB_MODE, ifname);
 		if (!err)
 			port->xdp_flags = XDP_FLAGS_SKB_MODE;
 		else if (err == -EBUSY || dp->mode == XP_XDP_GENERIC)
@@ -601,7 +663,7 @@ int dp_attach(struct dp *dp, int ifindex, enum xp_if_kind kind)
 			goto err_log;
 		port->tc_ingress = true;
 	}
-	dp_remove_other_mode(port);
+	dp_remove_other_mode(dp, port);
 	if (tc_eg_name) {
 		err = dp_tc_attach(port, BPF_TC_EGRESS,
 				   dp_prog_fd(dp, tc_eg_name));

@@ -1306,12 +1306,12 @@ static void restore(struct daemon *d)
  *    packet sockets all work on descriptors opened before the drop;
  *  - kept for an interface that appears later and for the clean stop,
  *    raised only around them: CAP_NET_ADMIN (XDP/TC attach and detach,
- *    link-local address over rtnetlink), CAP_BPF and CAP_SYS_ADMIN (the
- *    data plane looks the attached program up by id to tell whether it is
- *    ours, BPF_PROG_GET_FD_BY_ID), CAP_NET_RAW (spare: sockets re-opened).
+ *    link-local address over rtnetlink), CAP_BPF (BPF calls on those
+ *    paths), CAP_NET_RAW (spare: sockets re-opened).  Not CAP_SYS_ADMIN:
+ *    the data plane tells its own program in an XDP slot by comparing ids
+ *    with those of the programs it loaded, which needs no capability.
  */
-static const int keep_caps[] = {CAP_NET_ADMIN, CAP_BPF, CAP_SYS_ADMIN,
-				CAP_NET_RAW};
+static const int keep_caps[] = {CAP_NET_ADMIN, CAP_BPF, CAP_NET_RAW};
 
 static int add_event(struct daemon *d, struct event **ev, int fd,
 		     event_callback_fn cb)

@@ -214,11 +214,11 @@ check "one log line names the node and the MAG" \
 caps_of() {
 	awk -v k="$2:" '$1 == k { print $2 }' "/proc/$(e2e_pid "$1")/status"
 }
-kept=$(printf '%016x' $(( (1 << 12) | (1 << 13) | (1 << 21) | (1 << 39) )))
+kept=$(printf '%016x' $(( (1 << 12) | (1 << 13) | (1 << 39) )))
 for r in lma mag1; do
 	check "$r: no effective capability after setup" \
 		[ "$(caps_of $r CapEff)" = 0000000000000000 ]
-	check "$r: permitted = net_admin, net_raw, sys_admin, bpf" \
+	check "$r: permitted = net_admin, net_raw, bpf" \
 		[ "$(caps_of $r CapPrm)" = "$kept" ]
 	check "$r: bounding set cleared to the same" \
 		[ "$(caps_of $r CapBnd)" = "$kept" ]
