@@ -39,7 +39,8 @@
 #define CTL_REQ_MAX	  256 /* request line, LF included */
 #define CTL_REPLY_MAX_DEF (64u << 20)
 #define CTL_JSON_DEPTH	  8
-#define CTL_SOCK_DIR	  "/run/xpmip" /* xpmipd: CTL_SOCK_DIR/<instance>.sock */
+/* xpmipd listens on CTL_SOCK_DIR "/<instance>.sock" unless configured */
+#define CTL_SOCK_DIR "/run/xpmip"
 
 enum ctl_cmd {
 	CTL_CMD_SHOW = 0,

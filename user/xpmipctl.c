@@ -111,10 +111,10 @@ static int parse_args(int argc, char **argv, struct ctl_req *req)
 	if (!nargs)
 		return 0;
 	if (ctl_mac_parse(argv[optind + 1], req->mac)) {
-		fprintf(
-		    stderr,
-		    "xpmipctl: bad MAC '%s' (want a unicast xx:xx:xx:xx:xx:xx)\n",
-		    argv[optind + 1]);
+		fprintf(stderr,
+			"xpmipctl: bad MAC '%s' "
+			"(want a unicast xx:xx:xx:xx:xx:xx)\n",
+			argv[optind + 1]);
 		return -EINVAL;
 	}
 	if (strlen(argv[optind + 2]) >= IF_NAMESIZE) {
@@ -150,10 +150,10 @@ static int connect_daemon(const char *path)
 		break;
 	case EACCES:
 	case EPERM:
-		fprintf(
-		    stderr,
-		    "xpmipctl: permission denied on %s (run as root or the daemon's user)\n",
-		    path);
+		fprintf(stderr,
+			"xpmipctl: permission denied on %s "
+			"(run as root or the daemon's user)\n",
+			path);
 		break;
 	default:
 		fprintf(stderr, "xpmipctl: connect %s: %s\n", path,

@@ -433,12 +433,12 @@ int main(int argc, char **argv)
 	vs_fwd = paired(&p, M_ENCAP, M_FWD);
 	printf("\n| target | paired rounds (median ratio) | ratio of medians "
 	       "| target | |\n|---|---|---|---|---|\n");
-	printf("| encap (nexthops map) vs kernel forwarding | %.2f× | %.2f× | "
-	       "≥ 1.30× | %s |\n",
+	printf("| encap (nexthops map) vs kernel forwarding "
+	       "| %.2f× | %.2f× | ≥ 1.30× | %s |\n",
 	       vs_kernel, med[M_ENCAP] / med[M_KERNEL],
 	       vs_kernel >= 1.3 ? "met" : "**missed**");
-	printf("| encap (nexthops map) vs bare XDP forwarder | %.2f× | %.2f× | "
-	       "≥ 0.90× | %s |\n",
+	printf("| encap (nexthops map) vs bare XDP forwarder "
+	       "| %.2f× | %.2f× | ≥ 0.90× | %s |\n",
 	       vs_fwd, med[M_ENCAP] / med[M_FWD],
 	       vs_fwd >= 0.9 ? "met" : "**missed**");
 	err = 0;

@@ -467,8 +467,9 @@ static void target(const char *what, const struct bench_case *c,
 	    cost_of(c, ch, pass, false) / cost_of(ref, rh, pass, false);
 	double lo = cost_of(c, ch, pass, true) / cost_of(ref, rh, pass, true);
 
-	printf("| %s | %.2f× | %.2f× | %.2f× | ≤ %.2f× | %s |\n", what, pr, med,
-	       lo, max, pr <= max ? "met" : "**missed**");
+	printf("| %s | %.2f× | %.2f× | %.2f× "
+	       "| ≤ %.2f× | %s |\n",
+	       what, pr, med, lo, max, pr <= max ? "met" : "**missed**");
 }
 
 /* The one entry each building-block map needs to answer its lookup. */

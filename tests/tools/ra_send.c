@@ -67,16 +67,16 @@ static void on_rs(void *arg, int ifindex, const uint8_t mac[6],
 	(void)ifindex;
 	for (int i = 0; i < t->n_serve; i++) {
 		if (!memcmp(t->serve[i], mac, 6)) {
-			printf(
-			    "ra_send: rs from %02x:%02x:%02x:%02x:%02x:%02x: advertising\n",
-			    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+			printf("ra_send: rs from %02x:%02x:%02x:%02x:%02x:%02x"
+			       ": advertising\n",
+			       mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 			advertise(t, mac, src);
 			return;
 		}
 	}
-	printf(
-	    "ra_send: rs from %02x:%02x:%02x:%02x:%02x:%02x: not ours, ignored\n",
-	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	printf("ra_send: rs from %02x:%02x:%02x:%02x:%02x:%02x"
+	       ": not ours, ignored\n",
+	       mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
 static int parse_prefix(const char *s, struct in6_addr *a, uint8_t *plen)

@@ -44,7 +44,8 @@ static const char *const minimal_mag =
     "mag = {\n"
     "  proxy_coa = \"2001:db8:1::11\";\n"
     "  lma = \"2001:db8:1::1\";\n"
-    "  access_interfaces = ( \"acc0\", { name = \"acc1\"; link = \"shared\"; } );\n"
+    "  access_interfaces = ( \"acc0\", "
+    "{ name = \"acc1\"; link = \"shared\"; } );\n"
     "};\n";
 
 static void test_mag_defaults(void **st)
@@ -90,20 +91,20 @@ static void test_lma_values(void **st)
 	struct in6_addr a;
 
 	(void)st;
-	write_conf(
-	    "role = \"lma\";\n"
-	    "instance = \"lma-7\";\n"
-	    "xdp_mode = \"generic\";\n"
-	    "core_interfaces = [ \"a\", \"b\" ];\n"
-	    "lma = {\n"
-	    "  address = \"2001:db8:1::1\";\n"
-	    "  pool = \"2001:db8:100::/48\";\n"
-	    "  mags = [ \"2001:db8:1::11\", \"2001:db8:1::12\" ];\n"
-	    "  timestamps = false;\n"
-	    "  max_lifetime = 600;\n"
-	    "  policies = ( { mn_id = \"a@b\"; prefix = \"2001:db8:200:1::/64\"; },\n"
-	    "               { mn_id = \"c@d\"; } );\n"
-	    "};\n");
+	write_conf("role = \"lma\";\n"
+		   "instance = \"lma-7\";\n"
+		   "xdp_mode = \"generic\";\n"
+		   "core_interfaces = [ \"a\", \"b\" ];\n"
+		   "lma = {\n"
+		   "  address = \"2001:db8:1::1\";\n"
+		   "  pool = \"2001:db8:100::/48\";\n"
+		   "  mags = [ \"2001:db8:1::11\", \"2001:db8:1::12\" ];\n"
+		   "  timestamps = false;\n"
+		   "  max_lifetime = 600;\n"
+		   "  policies = ( { mn_id = \"a@b\"; "
+		   "prefix = \"2001:db8:200:1::/64\"; },\n"
+		   "               { mn_id = \"c@d\"; } );\n"
+		   "};\n");
 	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
 	assert_string_equal(c.instance, "lma-7");
 	assert_string_equal(c.state_file, "/var/lib/xpmip/lma-7.state");
@@ -169,8 +170,10 @@ static void test_refusals(void **st)
 	    "role = \"mag\";\ncore_interfaces = [ \"t\" ];\n"
 	    "mag = {\n  proxy_coa = \"2001:db8::1\";\n"
 	    "  lma = \"2001:db8::2\";\n"
-	    "  access_interfaces = ( { name = \"a\"; link = \"mesh\"; } );\n};\n",
-	    "6: mag.access_interfaces: link 'mesh' is not point-to-point or shared");
+	    "  access_interfaces = ( { name = \"a\"; link = \"mesh\"; } );\n"
+	    "};\n",
+	    "6: mag.access_interfaces: "
+	    "link 'mesh' is not point-to-point or shared");
 }
 
 static void test_unreadable(void **st)
