@@ -5,31 +5,13 @@
 #include <string.h>
 
 #include "bce.h"
+#include "hash.h"
 
 #define BCE_MIN_BUCKETS 1024
 
-/* splitmix64 finalizer: spreads the prefix bits over the bucket index */
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	x ^= x >> 31;
-	return x;
-}
-
 static uint32_t hash_mn(const void *mn_id, uint8_t len)
 {
-	const uint8_t *p = mn_id;
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64 */
-	uint8_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return (uint32_t)mix64(h);
+	return (uint32_t)xp_hash_bytes(mn_id, len);
 }
 
 static size_t hash_hnp(const struct in6_addr *p)
@@ -37,7 +19,7 @@ static size_t hash_hnp(const struct in6_addr *p)
 	uint64_t hi;
 
 	memcpy(&hi, p->s6_addr, 8);
-	return (size_t)mix64(hi);
+	return (size_t)xp_hash_mix64(hi);
 }
 
 static int alloc_buckets(struct bce_table *t, size_t n)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bce.h"
+#include "hash.h"
 #include "lma.h"
 #include "log.h"
 #include "pool.h"
@@ -79,19 +80,6 @@ void lma_config_defaults(struct lma_config *cfg)
 
 /* ---- policy and authorization tables ---- */
 
-static uint32_t hash_bytes(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint32_t h = 2166136261u; /* FNV-1a 32 */
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= b[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static int cmp_addr(const void *a, const void *b)
 {
 	return memcmp(a, b, sizeof(struct in6_addr));
@@ -116,14 +104,14 @@ static int build_policy_index(struct lma *lma)
 	lma->pol_mask = n - 1;
 	for (i = 0; i < lma->cfg.n_policies; i++) {
 		const struct lma_mn_policy *p = &lma->pol[i];
-		size_t h = hash_bytes(p->mn_id, strlen(p->mn_id));
+		size_t h = xp_hash_bytes(p->mn_id, strlen(p->mn_id));
 
 		while (lma->pol_by_id[h & lma->pol_mask])
 			h++;
 		lma->pol_by_id[h & lma->pol_mask] = i + 1;
 		if (!p->has_prefix)
 			continue;
-		h = hash_bytes(p->prefix.s6_addr, 8);
+		h = xp_hash_bytes(p->prefix.s6_addr, 8);
 		while (lma->pol_by_prefix[h & lma->pol_mask])
 			h++;
 		lma->pol_by_prefix[h & lma->pol_mask] = i + 1;
@@ -134,7 +122,7 @@ static int build_policy_index(struct lma *lma)
 static const struct lma_mn_policy *policy_by_id(const struct lma *lma,
 						const void *id, uint8_t len)
 {
-	size_t h = hash_bytes(id, len);
+	size_t h = xp_hash_bytes(id, len);
 	uint32_t v;
 
 	if (!lma->cfg.n_policies)
@@ -152,7 +140,7 @@ static const struct lma_mn_policy *policy_by_id(const struct lma *lma,
 static const struct lma_mn_policy *
 policy_by_prefix(const struct lma *lma, const struct in6_addr *prefix)
 {
-	size_t h = hash_bytes(prefix->s6_addr, 8);
+	size_t h = xp_hash_bytes(prefix->s6_addr, 8);
 	uint32_t v;
 
 	if (!lma->cfg.n_policies)
@@ -995,16 +983,13 @@ void lma_run_timers(struct lma *lma)
 
 	/* §5.4.1.2: the wait is over, the held PBU makes a new session */
 	while ((t = timer_pop_due(&lma->held_timers, now))) {
-		struct held_pbu *h =
-		    (struct held_pbu *)((char *)t -
-					offsetof(struct held_pbu, timer));
+		struct held_pbu *h = timer_owner(t, struct held_pbu, timer);
 
 		held_release(lma, h);
 	}
 	/* lifetime expiry, or the end of MinDelayBeforeBCEDelete (§5.3.5) */
 	while ((t = timer_pop_due(&lma->timers, now))) {
-		struct bce *b =
-		    (struct bce *)((char *)t - offsetof(struct bce, timer));
+		struct bce *b = timer_owner(t, struct bce, timer);
 
 		if (b->flags & BCE_F_DELETING)
 			lma->cnt.bce_deleted++;

@@ -768,9 +768,7 @@ void mag_run_timers(struct mag *mag)
 	struct xp_timer *t;
 
 	while ((t = timer_pop_due(&mag->timers, now))) {
-		struct mag_mn *mn =
-		    (struct mag_mn *)((char *)t -
-				      offsetof(struct mag_mn, timer));
+		struct mag_mn *mn = timer_owner(t, struct mag_mn, timer);
 
 		mn_timer(mag, mn, now);
 	}

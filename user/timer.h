@@ -29,6 +29,10 @@ struct timer_heap {
 	uint32_t n, cap;
 };
 
+/* The owner of an embedded timer: timer_owner(t, struct bce, timer) */
+#define timer_owner(t, type, member)                                           \
+	((type *)((char *)(t)-offsetof(type, member)))
+
 static inline void timer_init(struct xp_timer *t)
 {
 	t->when = 0;
