@@ -35,6 +35,7 @@ USER_MAINS	:= user/xpmipd.c user/xpmipctl.c
 USER_LIB_SRCS	:= $(filter-out $(USER_MAINS),$(wildcard user/*.c))
 USER_LIB_OBJS	:= $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_LIB_SRCS))
 USER_HDRS	:= $(wildcard user/*.h) $(wildcard headers/*.h)
+TEST_HDRS	:= $(wildcard tests/lib/*.h)
 LIBXPMIP	:= $(BUILD)/libxpmip.a
 BINS		:= $(patsubst user/%.c,$(BUILD)/%,$(wildcard $(USER_MAINS)))
 
@@ -57,7 +58,7 @@ FUZZ_SRCS	:= $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS	:= $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_CFLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
 		   -fno-sanitize-recover=all $(WARN) -std=gnu11 -D_GNU_SOURCE \
-		   -Iheaders -Iuser
+		   -Iheaders -Iuser -Itests/lib
 FUZZ_TIME	?= 60
 
 .DELETE_ON_ERROR:
@@ -96,7 +97,7 @@ $(BUILD)/%: $(BUILD)/user/%.o $(LIBXPMIP)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(USER_CFLAGS) $< $(LIBXPMIP) $(LIBS) -o $@
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(LIBXPMIP) $(USER_HDRS) \
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIBXPMIP) $(USER_HDRS) $(TEST_HDRS) \
 		| $(BUILD)/tests/unit
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(USER_CFLAGS) -Itests/lib $< $(LIBXPMIP) -lcmocka $(LIBS) -o $@
@@ -117,6 +118,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIBXPMIP) $(SKELS) $(USER_HDRS) \
 	$(Q)$(CC) $(USER_CFLAGS) -Itests/lib $< $(LIBXPMIP) $(LIBS) -o $@
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c user/%.c user/log.c $(USER_HDRS) \
+		$(TEST_HDRS) \
 		| $(BUILD)/fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< user/$*.c user/log.c -o $@
@@ -125,7 +127,8 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c user/%.c user/log.c $(USER_HDRS) \
 SM_FUZZ_SRCS	:= user/lma.c user/mag.c user/bce.c user/pool.c \
 		   user/timer.c user/clock.c user/mh.c user/log.c
 $(BUILD)/fuzz/fuzz_lma $(BUILD)/fuzz/fuzz_mag: $(BUILD)/fuzz/fuzz_%: \
-		tests/fuzz/fuzz_%.c $(SM_FUZZ_SRCS) $(USER_HDRS) | $(BUILD)/fuzz
+		tests/fuzz/fuzz_%.c $(SM_FUZZ_SRCS) $(USER_HDRS) $(TEST_HDRS) \
+		| $(BUILD)/fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(SM_FUZZ_SRCS) -o $@
 

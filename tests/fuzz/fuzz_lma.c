@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_clock.h"
+#include "fuzz_input.h"
 #include "lma.h"
 #include "mh.h"
 
@@ -20,19 +22,6 @@
 #define N_MN  4
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint8_t take(struct input *in)
-{
-	if (!in->left)
-		return 0;
-	in->left--;
-	return *in->p++;
-}
 
 struct fz {
 	uint64_t now_ms;
@@ -42,16 +31,6 @@ struct fz {
 
 static struct in6_addr srcs[N_SRC];
 static struct in6_addr lmaa;
-
-static uint64_t fz_mono(void *arg)
-{
-	return ((struct fz *)arg)->now_ms;
-}
-
-static uint64_t fz_wall(void *arg)
-{
-	return 1700000000000000000ull + ((struct fz *)arg)->now_ms * 1000000;
-}
 
 static int fz_send(void *arg, const struct in6_addr *dst, const uint8_t *mh,
 		   size_t len)
@@ -132,7 +111,7 @@ static void build_pbu(struct fz *f, struct input *in, struct mh_msg *m)
 		m->opts.ll_id[5] = take(in) & 3;
 	}
 	m->opts.has_timestamp = !(sel & 16);
-	m->opts.timestamp = mh_timestamp_from_ns(fz_wall(f)) +
+	m->opts.timestamp = mh_timestamp_from_ns(fake_wall(&f->now_ms)) +
 			    (uint64_t)(int8_t)take(in) * 1000;
 	m->opts.has_lla = sel & 32;
 }
@@ -149,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lma_config cfg;
 	struct lma_mn_policy pol[2];
 	struct fz f;
-	struct xp_clock clk = {fz_mono, fz_wall, &f};
+	struct xp_clock clk;
 	uint8_t buf[MH_MAX_LEN];
 	struct mh_msg m;
 	int i, len;
@@ -185,6 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.policies = pol;
 	cfg.n_policies = 2;
 	f.now_ms = 1000;
+	fake_clock_init(&clk, &f.now_ms);
 	f.lma = lma_new(&cfg, &ops, &f, &clk);
 	if (!f.lma)
 		abort();

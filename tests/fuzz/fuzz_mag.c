@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_clock.h"
+#include "fuzz_input.h"
 #include "mag.h"
 #include "mh.h"
 
@@ -19,35 +21,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint8_t take(struct input *in)
-{
-	if (!in->left)
-		return 0;
-	in->left--;
-	return *in->p++;
-}
-
 struct fz {
 	uint64_t now_ms;
 	struct mh_msg last; /* last PBU sent */
 	bool have_last;
 	struct in6_addr lma;
 };
-
-static uint64_t fz_mono(void *arg)
-{
-	return ((struct fz *)arg)->now_ms;
-}
-
-static uint64_t fz_wall(void *arg)
-{
-	return 1700000000000000000ull + ((struct fz *)arg)->now_ms * 1000000;
-}
 
 static int fz_send(void *arg, const struct in6_addr *dst, const uint8_t *mh,
 		   size_t len)
@@ -90,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	struct mag_config cfg;
 	struct fz f;
-	struct xp_clock clk = {fz_mono, fz_wall, &f};
+	struct xp_clock clk;
 	uint8_t mac[6] = {2, 0, 0, 0, 0, 0}, buf[MH_MAX_LEN];
 	struct mh_msg a;
 	struct mag *mag;
@@ -106,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.lifetime_s = 40;
 	cfg.max_retries = 3;
 	f.now_ms = 1000;
+	fake_clock_init(&clk, &f.now_ms);
 	mag = mag_new(&cfg, &ops, &f, &clk);
 	if (!mag)
 		abort();

@@ -19,31 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "mh.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Bytes of fuzz input, read front to back; zeros once used up. */
-struct input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint8_t take(struct input *in)
-{
-	if (!in->left)
-		return 0;
-	in->left--;
-	return *in->p++;
-}
-
-static void take_bytes(struct input *in, void *dst, size_t n)
-{
-	uint8_t *d = dst;
-
-	while (n--)
-		*d++ = take(in);
-}
 
 static void build_from_struct(const uint8_t *data, size_t size)
 {

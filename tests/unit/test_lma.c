@@ -15,11 +15,12 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
+#include "fake_clock.h"
+
 #include "lma.h"
 #include "mh.h"
 
-#define WALL_BASE_NS 1700000000000000000ull
-#define MAX_SENT     16
+#define MAX_SENT 16
 
 static const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0xa1};
 static const uint8_t mac_b[6] = {0x02, 0, 0, 0, 0, 0xb2};
@@ -64,19 +65,8 @@ static struct in6_addr A(const char *s) {
 	return a;
 }
 
-static uint64_t
-fake_mono(void *arg)
-{
-	return ((struct env *)arg)->now_ms;
-}
-
-static uint64_t fake_wall(void *arg)
-{
-	return WALL_BASE_NS + ((struct env *)arg)->now_ms * 1000000ull;
-}
-
-static int cb_send(void *arg, const struct in6_addr *dst, const uint8_t *mh,
-		   size_t len)
+static int
+cb_send(void *arg, const struct in6_addr *dst, const uint8_t *mh, size_t len)
 {
 	struct env *e = arg;
 	struct sent *s;
@@ -152,9 +142,7 @@ static int setup(void **state)
 	mag3 = A("2001:db8:3::1");
 	lmaa = A("2001:db8:ff::1");
 	e->now_ms = 1000000;
-	e->clk.mono_ms = fake_mono;
-	e->clk.wall_ns = fake_wall;
-	e->clk.arg = e;
+	fake_clock_init(&e->clk, &e->now_ms);
 	e->seq = 100;
 
 	lma_config_defaults(&e->cfg);
@@ -216,7 +204,7 @@ static void pbu_init(struct env *e, struct mh_msg *m, const char *nai,
 	}
 	m->opts.has_timestamp = e->cfg.use_timestamps;
 	m->opts.timestamp =
-	    mh_timestamp_from_ns(fake_wall(e) + e->wall_skew_ns);
+	    mh_timestamp_from_ns(fake_wall(&e->now_ms) + e->wall_skew_ns);
 }
 
 static void set_hnp(struct mh_msg *m, const struct in6_addr *p)
@@ -547,7 +535,8 @@ static void test_5213_5_5_timestamp_outside_window_156(void **state)
 	assert_int_equal(a->status, MH_ST_TIMESTAMP_MISMATCH);
 	/* the PBA carries the LMA's own current time */
 	assert_true(a->opts.has_timestamp);
-	assert_int_equal(a->opts.timestamp, mh_timestamp_from_ns(fake_wall(e)));
+	assert_int_equal(a->opts.timestamp,
+			 mh_timestamp_from_ns(fake_wall(&e->now_ms)));
 	/* 299 ms behind is inside the window */
 	e->wall_skew_ns = -299 * 1000000ll;
 	pbu_init(e, &m, "mn1@example.com", mac_a);
@@ -581,7 +570,8 @@ static void test_5213_5_5_timestamp_not_newer_157(void **state)
 	set_hnp(&old, &p);
 	a = pba_for(e, &mag1, &old);
 	assert_int_equal(a->status, MH_ST_TIMESTAMP_LOWER);
-	assert_int_equal(a->opts.timestamp, mh_timestamp_from_ns(fake_wall(e)));
+	assert_int_equal(a->opts.timestamp,
+			 mh_timestamp_from_ns(fake_wall(&e->now_ms)));
 	/* the same timestamp again is not newer either */
 	pbu_init(e, &m, "mn1@example.com", mac_a);
 	set_hnp(&m, &p);

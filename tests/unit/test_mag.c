@@ -16,12 +16,13 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
+#include "fake_clock.h"
+
 #include "lma.h"
 #include "mag.h"
 #include "mh.h"
 
-#define WALL_BASE_NS 1700000000000000000ull
-#define RING	     64
+#define RING 64
 
 static const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0xa1};
 static const uint8_t mac_b[6] = {0x02, 0, 0, 0, 0, 0xb2};
@@ -54,19 +55,8 @@ static struct in6_addr A(const char *s) {
 	return a;
 }
 
-static uint64_t
-fake_mono(void *arg)
-{
-	return ((struct env *)arg)->now_ms;
-}
-
-static uint64_t fake_wall(void *arg)
-{
-	return WALL_BASE_NS + ((struct env *)arg)->now_ms * 1000000ull;
-}
-
-static int cb_send(void *arg, const struct in6_addr *dst, const uint8_t *mh,
-		   size_t len)
+static int
+cb_send(void *arg, const struct in6_addr *dst, const uint8_t *mh, size_t len)
 {
 	struct env *e = arg;
 	struct sent *s = &e->sent[e->n_sent++ % RING];
@@ -109,9 +99,7 @@ static int setup(void **state)
 	pcoa = A("2001:db8:1::1");
 	hnp1 = A("2001:db8:100:7::");
 	e->now_ms = 5000;
-	e->clk.mono_ms = fake_mono;
-	e->clk.wall_ns = fake_wall;
-	e->clk.arg = e;
+	fake_clock_init(&e->clk, &e->now_ms);
 	mag_config_defaults(&e->cfg);
 	e->cfg.pcoa = pcoa;
 	e->cfg.default_lma = lma1;
@@ -273,7 +261,8 @@ static void test_5213_6_9_1_1_initial_pbu_contents(void **state)
 	assert_int_equal(p->opts.ll_id_len, 6);
 	assert_memory_equal(p->opts.ll_id, mac_a, 6);
 	assert_true(p->opts.has_timestamp);
-	assert_int_equal(p->opts.timestamp, mh_timestamp_from_ns(fake_wall(e)));
+	assert_int_equal(p->opts.timestamp,
+			 mh_timestamp_from_ns(fake_wall(&e->now_ms)));
 	/* a fixed MAG link-local is configured: no LLA option */
 	assert_false(p->opts.has_lla);
 	assert_int_equal(state_of(e, mac_a), MAG_MN_PENDING);
