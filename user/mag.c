@@ -647,11 +647,19 @@ static void pba_rejected(struct mag *mag, struct mag_mn *mn, uint8_t status)
 int mag_input(struct mag *mag, const struct in6_addr *src, const uint8_t *mh,
 	      size_t len)
 {
+	struct mh_parse_err err;
 	struct mh_msg m;
 	struct mag_mn *mn;
 	bool resync;
 
-	if (mh_parse(mh, len, &m, NULL) < 0) {
+	if (mh_parse(mh, len, &m, &err) < 0) {
+		if ((err.code == MH_E_PAYLOAD_PROTO ||
+		     err.code == MH_E_HDR_LEN) &&
+		    mag->ops.send_param_problem && src->s6_addr[0] != 0xff) {
+			mag->ops.send_param_problem(mag->arg, src, err.pointer,
+						    mh, len);
+			mag->cnt.param_problem_tx++;
+		}
 		mag->cnt.dropped++;
 		return -EBADMSG;
 	}

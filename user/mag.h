@@ -107,6 +107,14 @@ struct mag_ops {
 	 * step 11).  Called at most once per bound-or-pending period.
 	 */
 	void (*mn_unbound)(void *arg, const struct mag_mn_view *mn);
+	/*
+	 * RFC 6275 §9.2: a received MH with a bad Payload Proto or Header
+	 * Len earns an ICMPv6 Parameter Problem; pointer counts from the
+	 * start of the MH.  May be NULL.
+	 */
+	int (*send_param_problem)(void *arg, const struct in6_addr *dst,
+				  uint32_t pointer, const uint8_t *mh,
+				  size_t len);
 };
 
 struct mag_counters {
@@ -114,6 +122,7 @@ struct mag_counters {
 	uint64_t pba_ignored;  /* matches no pending PBU (§6.9.1.2) */
 	uint64_t pba_rejected; /* status >= 128 */
 	uint64_t dropped;      /* malformed or not a PBA */
+	uint64_t param_problem_tx;
 	uint64_t gave_up, expired, send_err;
 };
 

@@ -727,6 +727,7 @@ static int ctl_stats(void *arg, struct ctl_reply *r)
 		COUNTER(r, "mag", &gc, pba_ignored);
 		COUNTER(r, "mag", &gc, pba_rejected);
 		COUNTER(r, "mag", &gc, dropped);
+		COUNTER(r, "mag", &gc, param_problem_tx);
 		COUNTER(r, "mag", &gc, gave_up);
 		COUNTER(r, "mag", &gc, expired);
 		COUNTER(r, "mag", &gc, send_err);
@@ -860,24 +861,6 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	rearm(d);
 }
 
-/*
- * RFC 6275 §9.2 at the MAG: the MAG state machine drops a malformed MH
- * without saying why, so the codec's verdict is asked here for the two
- * faults that earn an ICMPv6 Parameter Problem.  The LMA's state machine
- * does this itself through its send_param_problem hook.
- */
-static void mag_param_problem(struct daemon *d, const struct in6_addr *src,
-			      const uint8_t *mh, size_t len)
-{
-	struct mh_parse_err err;
-	struct mh_msg m;
-
-	if (mh_parse(mh, len, &m, &err) == 0)
-		return;
-	if (err.code == MH_E_PAYLOAD_PROTO || err.code == MH_E_HDR_LEN)
-		sm_send_param_problem(d, src, err.pointer, mh, len);
-}
-
 static void on_mh(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
@@ -895,8 +878,6 @@ static void on_mh(evutil_socket_t fd, short what, void *arg)
 			break;
 		if (n < 0)
 			continue;
-		if (d->mag)
-			mag_param_problem(d, &src, buf, (size_t)n);
 		r = d->lma ? lma_input(d->lma, &src, &dst, buf, (size_t)n)
 			   : mag_input(d->mag, &src, buf, (size_t)n);
 		if (r < 0)
@@ -1133,6 +1114,7 @@ static int make_mag(struct daemon *d)
 	    .send = sm_send,
 	    .mn_bound = mag_mn_bound,
 	    .mn_unbound = mag_mn_unbound,
+	    .send_param_problem = sm_send_param_problem,
 	};
 	struct mag_config mc;
 

@@ -44,6 +44,9 @@ struct env {
 	unsigned int n_sent;
 	unsigned int n_bound, n_unbound;
 	struct mag_mn_view bound, unbound;
+	unsigned int n_pp;
+	struct in6_addr pp_dst;
+	uint32_t pp_pointer;
 };
 
 static struct in6_addr lma1, lma2, pcoa, hnp1;
@@ -83,10 +86,24 @@ static void cb_unbound(void *arg, const struct mag_mn_view *v)
 	e->unbound = *v;
 }
 
+static int cb_param_problem(void *arg, const struct in6_addr *dst,
+			    uint32_t pointer, const uint8_t *mh, size_t len)
+{
+	struct env *e = arg;
+
+	(void)mh;
+	(void)len;
+	e->n_pp++;
+	e->pp_dst = *dst;
+	e->pp_pointer = pointer;
+	return 0;
+}
+
 static const struct mag_ops ops = {
     .send = cb_send,
     .mn_bound = cb_bound,
     .mn_unbound = cb_unbound,
+    .send_param_problem = cb_param_problem,
 };
 
 static int setup(void **state)
@@ -860,6 +877,38 @@ static void test_5213_integration_register_handover_detach(void **state)
 	free(w);
 }
 
+/*
+ * RFC 6275 §9.2: Payload Proto != 59 and a Header Len below the minimum
+ * earn an ICMPv6 Parameter Problem pointing at the field; never to a
+ * multicast source.
+ */
+static void test_6275_9_2_param_problem(void **state)
+{
+	struct env *e = *state;
+	struct mag_counters c;
+	uint8_t pba[16] = {59, 1, MH_TYPE_BA, 0};
+	struct in6_addr mcast = A("ff02::1");
+
+	env_start(e);
+	pba[0] = 6;
+	assert_int_equal(mag_input(e->mag, &lma1, pba, sizeof(pba)), -EBADMSG);
+	assert_int_equal(e->n_pp, 1);
+	assert_int_equal(e->pp_pointer, 0);
+	assert_memory_equal(&e->pp_dst, &lma1, sizeof(lma1));
+
+	pba[0] = 59;
+	pba[1] = 0;
+	assert_int_equal(mag_input(e->mag, &lma1, pba, 8), -EBADMSG);
+	assert_int_equal(e->n_pp, 2);
+	assert_int_equal(e->pp_pointer, 1);
+
+	assert_int_equal(mag_input(e->mag, &mcast, pba, 8), -EBADMSG);
+	assert_int_equal(e->n_pp, 2);
+	mag_get_counters(e->mag, &c);
+	assert_int_equal(c.param_problem_tx, 2);
+	assert_int_equal(c.dropped, 3);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -888,6 +937,7 @@ int main(void)
 	    T(test_mag_restore_continues_refresh),
 	    T(test_mag_attach_new_ifindex_reannounces),
 	    T(test_5213_integration_register_handover_detach),
+	    T(test_6275_9_2_param_problem),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
