@@ -152,16 +152,23 @@ int mapsync_bce_up(struct mapsync *ms, const struct lma_bce_view *bce)
 	 * but the node's traffic should be dropped: keep it, inactive.
 	 */
 	b.flags = bce->deleting ? 0 : XP_BIND_F_ACTIVE;
-	r = dp_binding_update(ms->dp, &key, &b);
 	fmt_prefix(pfx, sizeof(pfx), &bce->hnp, bce->plen);
 	inet_ntop(AF_INET6, &bce->pcoa, mag, sizeof(mag));
-	if (r < 0) {
-		ms->c.errors++;
-		log_err("mapsync: binding %s via mag %s: %s", pfx, mag,
-			strerror(-r));
-		return r;
+	/*
+	 * A refresh that changes nothing in the entry (the lifetime lives in
+	 * the daemon) needs no write, and no write means no counted packets
+	 * lost in dp_binding_update's read-modify-write.
+	 */
+	if (what != MAPSYNC_REFRESHED || old.flags != b.flags) {
+		r = dp_binding_update(ms->dp, &key, &b);
+		if (r < 0) {
+			ms->c.errors++;
+			log_err("mapsync: binding %s via mag %s: %s", pfx, mag,
+				strerror(-r));
+			return r;
+		}
+		ms->c.binding_updates++;
 	}
-	ms->c.binding_updates++;
 	if (what == MAPSYNC_NEW || ms->restoring) {
 		peer_ref(ms, &bce->pcoa, true);
 	} else if (what == MAPSYNC_MOVED) {
@@ -228,11 +235,17 @@ int mapsync_mn_bound(struct mapsync *ms, const struct mag_mn_view *mn,
 	mk.ifindex = (__u32)mn->ifindex;
 	memcpy(mk.mac, mn->mac, sizeof(mk.mac));
 
-	/* binding first: the data plane never sees a node without one */
-	r = dp_binding_update(ms->dp, &m.hnp, &b);
-	if (r < 0)
-		goto fail;
-	ms->c.binding_updates++;
+	/*
+	 * Binding first: the data plane never sees a node without one.  An
+	 * unchanged refresh skips the write, as on the LMA.
+	 */
+	if (what != MAPSYNC_REFRESHED || old.flags != b.flags ||
+	    memcmp(old.gw_mac, b.gw_mac, sizeof(b.gw_mac)) != 0) {
+		r = dp_binding_update(ms->dp, &m.hnp, &b);
+		if (r < 0)
+			goto fail;
+		ms->c.binding_updates++;
+	}
 	r = dp_mn_update(ms->dp, &mk, &m);
 	if (r < 0)
 		goto fail;
